@@ -1,0 +1,1 @@
+"""Small helpers: the ``facilitator-course`` command, the live preview, the benchmark."""

@@ -1,0 +1,36 @@
+"""Django settings for the preview: the workbench's, with this project's users, log and static files."""
+
+from workbench.settings import *  # noqa: F403
+from workbench.settings import INSTALLED_APPS, LOGGING, WORKBENCH
+
+from scripts.preview.paths import var_dir
+
+VAR = var_dir()
+VAR.mkdir(parents=True, exist_ok=True)
+
+DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": str(VAR / "workbench.db")}}
+LOGGING["handlers"]["logfile"]["filename"] = str(VAR / "workbench.log")
+LOGGING["loggers"]["django"]["level"] = "INFO"
+TRACKING_LOG = VAR / "tracking.log"
+PREVIEW_COURSE_ID = "course-v1:NGSP+Facilitator+preview"
+
+INSTALLED_APPS = (*INSTALLED_APPS, "scripts.preview.apps.PreviewConfig")
+ROOT_URLCONF = "scripts.preview.urls"
+# The course's own "/static/..." links are served as in the LMS; the workbench's files move aside.
+STATIC_URL = "/workbench-static/"
+ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
+
+OUR_BLOCKS = ("chaptered_video", "checkpoint_quiz", "stage_toolkit", "facilitator_progress")
+# Show only this project's blocks on the index page (the SDK's sample blocks stay installed).
+EXCLUDED_XBLOCKS = set()
+try:
+    from importlib.metadata import entry_points
+
+    EXCLUDED_XBLOCKS = {ep.name for ep in entry_points(group="xblock.v1")} - set(OUR_BLOCKS)
+except Exception:  # pragma: no cover - metadata unreadable: show everything
+    EXCLUDED_XBLOCKS = set()
+
+WORKBENCH = {
+    **WORKBENCH,
+    "services": {**WORKBENCH["services"], "user": "scripts.preview.users.PreviewUserService"},
+}

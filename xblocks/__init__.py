@@ -1,0 +1,1 @@
+"""The facilitator-course XBlocks: one subpackage per block, shared helpers in ``xblocks.common``."""
