@@ -1,14 +1,5 @@
-"""The chaptered_video XBlock (placeholder until its issue lands)."""
+"""The chaptered_video XBlock: chapters, resume, transcripts, and completion the server can trust."""
 
-from web_fragments.fragment import Fragment
-from xblock.core import XBlock
-from xblock.fields import Scope, String
+from xblocks.chaptered_video.block import ChapteredVideoBlock
 
-
-class ChapteredVideoBlock(XBlock):
-    """Placeholder: replaced by the real block."""
-
-    display_name = String(default="chaptered_video", scope=Scope.settings, help="Title shown to learners")
-
-    def student_view(self, context=None):
-        return Fragment("<p>chaptered_video: not built yet</p>")
+__all__ = ["ChapteredVideoBlock"]

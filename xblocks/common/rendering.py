@@ -58,9 +58,15 @@ def gettext(block, text):
     return translations(block).gettext(text)
 
 
+def block_package(block):
+    """The package a block class lives in (runtimes mix classes: use the unmixed one)."""
+    cls = getattr(type(block), "unmixed_class", type(block))
+    return cls.__module__.rpartition(".")[0]
+
+
 def render(block, template_name, context, package=None):
     """Render a template of the block's package with escaping on; returns Markup."""
-    package = package or type(block).__module__.rpartition(".")[0]
+    package = package or block_package(block)
     trans = translations(block)
     template = environment(package).get_template(template_name)
     return markupsafe.Markup(
@@ -75,7 +81,7 @@ def read_static(package, relative):
 
 def fragment(block, template_name, context, css=(), js=(), init=None, init_args=None, package=None):
     """A Fragment: the rendered template, the package's CSS and JS inlined, and the JS initializer."""
-    package = package or type(block).__module__.rpartition(".")[0]
+    package = package or block_package(block)
     frag = Fragment(render(block, template_name, context, package=package))
     for name in css:
         frag.add_css(read_static(package, name))

@@ -1,0 +1,353 @@
+"""The chaptered video XBlock: a thin layer over ``coverage`` (rules), ``olx`` (forms) and ``staff``."""
+
+import time
+
+from webob import Response
+from xblock.core import XBlock
+from xblock.utils.studio_editable import StudioEditableXBlockMixin
+from xblock.validation import ValidationMessage
+
+from xblocks.chaptered_video import coverage, olx, staff
+from xblocks.chaptered_video.fields import VideoFields
+from xblocks.common.chapters import chapter_bounds
+from xblocks.common.events import TrackedModuleMixin
+from xblocks.common.handlers import BadRequest, json_api
+from xblocks.common.rendering import fragment, gettext, translations
+from xblocks.common.timecode import format_time
+from xblocks.common.users import is_staff
+
+SPEEDS = (0.75, 1.0, 1.25, 1.5, 1.75, 2.0)
+REPORT_EVERY_SECONDS = 10
+PACKAGE = __name__.rpartition(".")[0]  # runtimes mix classes: type(block).__module__ is not ours
+
+
+def now():
+    """Server clock (Unix seconds); tests replace it to simulate time passing."""
+    return time.time()
+
+
+def _text_response(text, content_type="text/vtt", status=200):
+    return Response(body=text.encode("utf-8"), status=status, content_type=content_type, charset="utf-8")
+
+
+@XBlock.needs("i18n")
+@XBlock.wants("user")
+class ChapteredVideoBlock(VideoFields, TrackedModuleMixin, StudioEditableXBlockMixin, XBlock):
+    """A long recording learners move through by chapter; the server decides what was really watched."""
+
+    editable_fields = (
+        "display_name",
+        "duration",
+        "sources",
+        "tracks",
+        "poster",
+        "completion_threshold",
+        "chapters",
+        "module_id",
+    )
+
+    # --- configuration ----------------------------------------------------------------------------
+
+    def config(self, data=None):
+        """The authored settings read and checked (``data``: Studio's pending values, else this block)."""
+        data = data or self
+        return olx.read_config(
+            data.duration, data.chapters, data.completion_threshold, data.sources, data.tracks
+        )
+
+    def _working_timeline(self):
+        """Duration and chapters for the report handler; BadRequest (409) when they are broken."""
+        config = olx.read_timeline(self.duration, self.chapters)
+        if config.problems:
+            raise BadRequest(
+                gettext(self, "This video is not set up correctly yet; please tell the course team."),
+                status=409,
+            )
+        return config
+
+    def _progress(self, config, watched=None, threshold=None):
+        watched = watched or coverage.WatchedSet.from_text(self.watched, config.duration)
+        threshold = self.completion_threshold if threshold is None else threshold
+        return watched, coverage.progress(watched, config.chapters, config.duration, threshold, config.masks)
+
+    # --- Studio -----------------------------------------------------------------------------------
+
+    def validate_field_data(self, validation, data):
+        for problem in self.config(data).problems:
+            validation.add(ValidationMessage(ValidationMessage.ERROR, problem))
+
+    # --- OLX --------------------------------------------------------------------------------------
+
+    @classmethod
+    def parse_xml(cls, node, runtime, keys):
+        values = olx.parse_olx(node)
+        block = runtime.construct_xblock_from_class(cls, keys)
+        for name, value in values.items():
+            setattr(block, name, value)
+        return block
+
+    def add_xml_to_node(self, node):
+        node.tag = self.xml_element_name()
+        node.set("xblock-family", self.entry_point)
+        values = {
+            name: getattr(self, name) for name in (*olx.ROOT_ATTRIBUTES, "sources", "tracks", "chapters")
+        }
+        values["poster"] = self.poster
+        olx.export_olx(node, values)
+
+    # --- learner view -----------------------------------------------------------------------------
+
+    def _chapter_rows(self, config, standing):
+        rows = []
+        bounds = chapter_bounds(list(config.chapters), config.duration)
+        for chapter, state, (start, end) in zip(config.chapters, standing.chapters, bounds, strict=True):
+            mark = "watched" if state.complete else ("partial" if state.coverage > 0 else "not-started")
+            rows.append(
+                {
+                    "index": state.index,
+                    "title": chapter.title,
+                    "summary": chapter.summary,
+                    "start": start,
+                    "end": end,
+                    "start_text": format_time(start, always_hours=config.duration >= 3600),
+                    "coverage": coverage.round_share(state.coverage),
+                    "percent": int(state.coverage * 100),
+                    "mark": mark,
+                }
+            )
+        return rows
+
+    def _track_urls(self):
+        tracks = []
+        for i, track in enumerate(self.tracks):
+            src = (
+                self.runtime.handler_url(self, "captions", str(i)) if track.get("cues") else track.get("src")
+            )
+            tracks.append({**track, "src": src, "index": i})
+        return tracks
+
+    def _strings(self):
+        _ = translations(self).gettext
+        return {
+            "resume": _("Resume at {time}"),
+            "startOver": _("Start over"),
+            "play": _("Play"),
+            "pause": _("Pause"),
+            "captionsOn": _("Captions: on"),
+            "captionsOff": _("Captions: off"),
+            "notStarted": _("Not started"),
+            "partial": _("Partly watched ({percent}%)"),
+            "watched": _("Watched"),
+            "total": _("{percent}% of the video watched"),
+            "noMatches": _("No lines match."),
+            "matches": _("{count} matching lines"),
+            "saveFailed": _("Progress not saved yet; retrying."),
+            "saved": _("Progress saved."),
+            "noTranscript": _("No transcript is available for this video."),
+        }
+
+    def student_view(self, context=None):
+        """Player, chapter list, transcript; the staff chart too when the user is staff."""
+        config = self.config()
+        if config.problems:
+            return fragment(
+                self,
+                "broken.html",
+                {"title": self.display_name, "problems": config.problems if is_staff(self) else []},
+                css=["css/chaptered_video.css"],
+                package=PACKAGE,
+            )
+        self.last_report_at = now()  # opening the page starts the clock of what may be watched
+        _watched, standing = self._progress(config)
+        rows = self._chapter_rows(config, standing)
+        position = min(max(self.position, 0.0), config.duration)
+        long_video = config.duration >= 3600
+        show_resume = 5 <= position < config.duration - 5
+        context = {
+            "title": self.display_name,
+            "sources": [s for s in self.sources if s.get("src")],
+            "tracks": self._track_urls(),
+            "poster": self.poster,
+            "chapters": rows,
+            "chapters_vtt_url": self.runtime.handler_url(self, "chapters_vtt"),
+            "speeds": SPEEDS,
+            "total_percent": int(standing.coverage * 100),
+            "show_resume": show_resume,
+            "resume_text": format_time(position, always_hours=long_video),
+            "staff": staff.chart(self.reach, list(config.chapters)) if is_staff(self) else None,
+        }
+        init_args = {
+            "reportUrl": self.runtime.handler_url(self, "report_progress"),
+            "duration": config.duration,
+            "position": position,
+            "longVideo": long_video,
+            "reportEvery": REPORT_EVERY_SECONDS,
+            "chapters": [{"index": r["index"], "start": r["start"], "end": r["end"]} for r in rows],
+            "progress": self._answer(standing, position),
+            "strings": self._strings(),
+        }
+        return fragment(
+            self,
+            "student.html",
+            context,
+            css=["css/chaptered_video.css"],
+            js=["js/chaptered_video.js"],
+            init="ChapteredVideoInit",
+            init_args=init_args,
+            package=PACKAGE,
+        )
+
+    # --- handlers ---------------------------------------------------------------------------------
+
+    @staticmethod
+    def _answer(standing, position):
+        return {
+            "coverage": coverage.round_share(standing.coverage),
+            "completion": coverage.round_share(standing.completion),
+            "position": position,
+            "chapters": [
+                {"index": c.index, "coverage": coverage.round_share(c.coverage), "complete": c.complete}
+                for c in standing.chapters
+            ],
+        }
+
+    @json_api
+    def report_progress(self, data, suffix=""):
+        """Merge what was played (``{"watched": [[start, end], ...], "position": s}``); answer progress."""
+        config = self._working_timeline()
+        try:
+            report = coverage.parse_report(data, config.duration)
+        except coverage.ReportError as err:
+            raise BadRequest(str(err))
+        clock = now()
+        threshold = self.completion_threshold
+        watched, before = self._progress(config, threshold=threshold)
+        merged, added, dropped = watched.merge(report.intervals, coverage.budget(clock, self.last_report_at))
+        self.last_report_at = clock
+        if report.position is None:
+            position = self.position
+        else:
+            position = self.position = report.position
+        after = before
+        if added:
+            self.watched = merged.to_text()
+            _merged, after = self._progress(config, merged, threshold)
+            self._publish_changes(config, before, after, position, added, dropped)
+        answer = self._answer(after, position)
+        answer["added"] = added
+        answer["dropped"] = dropped
+        return answer
+
+    def _publish_changes(self, config, before, after, position, added, dropped):
+        total = len(config.chapters)
+        changes = coverage.changes(before, after)
+        self.publish_event(
+            "edx.chaptered_video.progress",
+            {
+                "coverage": coverage.round_share(after.coverage),
+                "position": position,
+                "added_seconds": added,
+                "dropped_seconds": dropped,
+            },
+        )
+        for index in changes.reached:
+            self.publish_event(
+                "edx.chaptered_video.chapter_reached",
+                {"chapter": index, "title": config.chapters[index].title, "chapters_total": total},
+            )
+        for index in changes.completed:
+            self.publish_event(
+                "edx.chaptered_video.chapter_completed",
+                {
+                    "chapter": index,
+                    "title": config.chapters[index].title,
+                    "coverage": coverage.round_share(after.chapters[index].coverage),
+                    "chapters_total": total,
+                },
+            )
+        if changes.video_completed:
+            self.publish_event(
+                "edx.chaptered_video.completed",
+                {"coverage": coverage.round_share(after.coverage), "chapters_total": total},
+            )
+        self.raise_completion(after.completion)
+        counters = staff.count_changes(self.reach, total, changes)
+        if counters is not None:
+            self.reach = counters
+
+    @XBlock.handler
+    def chapters_vtt(self, request, suffix=""):
+        """The generated WebVTT ``kind="chapters"`` track (GET)."""
+        if request.method not in ("GET", "HEAD"):
+            return _text_response("Use GET for this handler.", "text/plain", 405)
+        config = self.config()
+        if config.duration is None:
+            return _text_response("WEBVTT\n")
+        chapters = [c for c in config.chapters if c.start < config.duration]
+        return _text_response(olx.chapters_vtt(chapters, config.duration))
+
+    @XBlock.handler
+    def captions(self, request, suffix=""):
+        """Inline caption cues of track ``suffix`` (0-based) as WebVTT (GET)."""
+        if request.method not in ("GET", "HEAD"):
+            return _text_response("Use GET for this handler.", "text/plain", 405)
+        index = suffix.strip("/")
+        tracks = self.tracks
+        if not index.isdigit() or int(index) >= len(tracks) or not tracks[int(index)].get("cues"):
+            return _text_response("No such caption track.", "text/plain", 404)
+        return _text_response(tracks[int(index)]["cues"])
+
+    # --- summaries for other blocks and reports -------------------------------------------------
+
+    def progress_summary(self):
+        """The current learner's standing as plain JSON-able data (read by the progress block)."""
+        config = self.config()
+        if config.duration is None:
+            return {
+                "completion": 0.0,
+                "coverage": 0.0,
+                "position": 0.0,
+                "chapters_total": 0,
+                "chapters_complete": 0,
+                "chapters": [],
+                "duration": None,
+            }
+        _watched, standing = self._progress(config)
+        return {
+            "completion": coverage.round_share(standing.completion),
+            "coverage": coverage.round_share(standing.coverage),
+            "position": min(max(self.position, 0.0), config.duration),
+            "chapters_total": len(config.chapters),
+            "chapters_complete": standing.chapters_complete,
+            "chapters": [
+                {
+                    "index": state.index,
+                    "title": chapter.title,
+                    "start": chapter.start,
+                    "coverage": coverage.round_share(state.coverage),
+                    "complete": state.complete,
+                }
+                for chapter, state in zip(config.chapters, standing.chapters, strict=True)
+            ],
+            "duration": config.duration,
+        }
+
+    def generate_report_data(self, user_state_iterator, limit_responses=None):
+        """Rows for the LMS "problem responses" report: coverage, chapters completed, position, completed."""
+        config = self.config()
+        if config.duration is None:
+            return
+        yield from staff.report_rows(
+            user_state_iterator,
+            list(config.chapters),
+            config.duration,
+            self.completion_threshold,
+            limit_responses,
+        )
+
+    @staticmethod
+    def workbench_scenarios():
+        """Scenario 0 is the two-minute demo the browser tests use."""
+        from xblocks.chaptered_video.scenarios import SCENARIOS
+
+        return SCENARIOS

@@ -1,0 +1,331 @@
+/* Chaptered video: the browser plays, shows and reports; the server decides what counts as watched. */
+function ChapteredVideoInit(runtime, element, args) {
+  "use strict";
+  var root = element.querySelector(".cv") || element;
+  var video = root.querySelector(".cv-video");
+  if (!video) { return {}; }
+  var S = args.strings || {};
+  var chapters = args.chapters || [];
+  var duration = args.duration;
+  var storeKey = "chaptered-video:" + args.reportUrl;
+  var pending = loadPending();   // intervals played and not yet accepted by the server
+  var segStart = null;           // start of the interval being played now
+  var lastTime = 0;              // last playback time seen (the end of the segment before a seek)
+  var currentChapter = -1;
+  var inFlight = false;
+  var again = false;             // a report was asked for while one was in flight
+  var timer = null;
+  var cues = [];
+
+  function q(sel) { return root.querySelector(sel); }
+  function qa(sel) { return Array.prototype.slice.call(root.querySelectorAll(sel)); }
+  function fill(text, values) {
+    return String(text || "").replace(/\{(\w+)\}/g, function (m, k) { return k in values ? values[k] : m; });
+  }
+  function clock(t) {
+    t = Math.max(0, Math.floor(t || 0));
+    var h = Math.floor(t / 3600), m = Math.floor((t % 3600) / 60), s = t % 60;
+    var ss = (s < 10 ? "0" : "") + s;
+    if (h || args.longVideo) { return h + ":" + (m < 10 ? "0" : "") + m + ":" + ss; }
+    return m + ":" + ss;
+  }
+  function csrfToken() {
+    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    return match ? decodeURIComponent(match[1]) : "";
+  }
+
+  // --- pending intervals: merged, clamped, kept across a failed report and a reload ---------------
+  function loadPending() {
+    try { return JSON.parse(window.localStorage.getItem(storeKey) || "[]") || []; } catch (e) { return []; }
+  }
+  function savePending() {
+    try {
+      if (pending.length) { window.localStorage.setItem(storeKey, JSON.stringify(pending)); }
+      else { window.localStorage.removeItem(storeKey); }
+    } catch (e) { /* storage full or off: memory keeps them */ }
+  }
+  function addInterval(start, end) {
+    start = Math.max(0, Math.min(start, duration));
+    end = Math.max(0, Math.min(end, duration));
+    if (!(end > start)) { return; }
+    pending.push([start, end]);
+    pending.sort(function (a, b) { return a[0] - b[0]; });
+    var merged = [];
+    pending.forEach(function (iv) {
+      var last = merged[merged.length - 1];
+      if (last && iv[0] <= last[1]) { last[1] = Math.max(last[1], iv[1]); } else { merged.push([iv[0], iv[1]]); }
+    });
+    pending = merged.slice(-900);
+    savePending();
+  }
+  function closeSegment(end, keepPlaying) {
+    if (segStart !== null) { addInterval(segStart, end); }
+    segStart = keepPlaying ? end : null;
+  }
+  function position() { return Math.max(0, Math.min(video.currentTime || 0, duration)); }
+  function body(sent) {
+    return JSON.stringify({ watched: sent, position: position() });
+  }
+
+  // --- reporting ----------------------------------------------------------------------------------
+  function report() {
+    if (inFlight) { again = true; return; }
+    var sent = pending.slice();
+    inFlight = true;
+    fetch(args.reportUrl, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
+      body: body(sent)
+    }).then(function (response) {
+      return response.json().then(function (data) { return { ok: response.ok, status: response.status, data: data }; });
+    }).then(function (result) {
+      done();
+      if (result.ok) {
+        forget(sent);
+        show(result.data);
+        status(S.saved);
+      } else if (result.status === 400) {
+        forget(sent);  // the server refused these intervals for good: sending them again cannot help
+        status(result.data && result.data.error);
+      } else {
+        status(S.saveFailed);
+      }
+    }).catch(function () {
+      done();
+      status(S.saveFailed);
+    });
+  }
+  function done() {
+    inFlight = false;
+    if (again) { again = false; window.setTimeout(report, 0); }
+  }
+  function forget(sent) {
+    var key = JSON.stringify(sent);
+    if (JSON.stringify(pending) === key) { pending = []; }
+    else {
+      pending = pending.filter(function (iv) {
+        return !sent.some(function (s) { return s[0] === iv[0] && s[1] === iv[1]; });
+      });
+    }
+    savePending();
+  }
+  function reportOnLeave() {
+    if (!video.paused) { closeSegment(position(), true); }
+    var data = body(pending.slice());
+    var sentByFetch = false;
+    try {
+      fetch(args.reportUrl, {
+        method: "POST", keepalive: true, credentials: "same-origin",
+        headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() }, body: data
+      });
+      sentByFetch = true;
+    } catch (e) { sentByFetch = false; }
+    if (!sentByFetch && navigator.sendBeacon) {
+      navigator.sendBeacon(args.reportUrl, new Blob([data], { type: "application/json" }));
+    }
+    // Pending intervals stay stored: sent again on the next visit; the server counts nothing twice.
+  }
+  function status(text) { var el = q(".cv-status"); if (el) { el.textContent = text || ""; } }
+
+  // --- showing the server's answer ----------------------------------------------------------------
+  function show(answer) {
+    if (!answer || !answer.chapters) { return; }
+    answer.chapters.forEach(function (c) {
+      var item = root.querySelector('.cv-chapter[data-index="' + c.index + '"]');
+      if (!item) { return; }
+      var mark = c.complete ? "watched" : (c.coverage > 0 ? "partial" : "not-started");
+      item.setAttribute("data-mark", mark);
+      var label = item.querySelector(".cv-chapter-mark");
+      label.textContent = mark === "watched" ? S.watched :
+        (mark === "partial" ? fill(S.partial, { percent: Math.floor(c.coverage * 100) }) : S.notStarted);
+    });
+    var total = q(".cv-total");
+    if (total) { total.textContent = fill(S.total, { percent: Math.floor(answer.coverage * 100) }); }
+  }
+
+  // --- chapters -----------------------------------------------------------------------------------
+  function chapterAt(t) {
+    for (var i = chapters.length - 1; i >= 0; i--) { if (t >= chapters[i].start) { return i; } }
+    return 0;
+  }
+  function highlight() {
+    var index = chapterAt(video.currentTime || 0);
+    if (index === currentChapter) { return false; }
+    var changed = currentChapter !== -1;
+    currentChapter = index;
+    qa(".cv-chapter").forEach(function (item) {
+      var on = Number(item.getAttribute("data-index")) === index;
+      item.classList.toggle("cv-current", on);
+      var button = item.querySelector(".cv-chapter-button");
+      if (on) { button.setAttribute("aria-current", "true"); } else { button.removeAttribute("aria-current"); }
+    });
+    return changed;
+  }
+  function seek(t) {
+    video.currentTime = Math.max(0, Math.min(t, duration));
+    highlight();
+  }
+
+  // --- transcript ---------------------------------------------------------------------------------
+  var captionsTrack = null;
+  var captionsEl = q(".cv-captions-track");
+  function buildTranscript() {
+    if (!captionsTrack || !captionsTrack.cues || !captionsTrack.cues.length) { return; }
+    cues = Array.prototype.slice.call(captionsTrack.cues);
+    var box = q(".cv-cues");
+    box.textContent = "";
+    cues.forEach(function (cue, i) {
+      var b = document.createElement("button");
+      b.type = "button";
+      b.className = "cv-cue";
+      b.setAttribute("role", "listitem");
+      b.setAttribute("data-cue", String(i));
+      b.setAttribute("data-start", String(cue.startTime));
+      var time = document.createElement("span");
+      time.className = "cv-cue-time";
+      time.textContent = clock(cue.startTime);
+      b.appendChild(time);
+      b.appendChild(document.createTextNode(" " + cue.text));
+      b.addEventListener("click", function () { seek(cue.startTime); });
+      box.appendChild(b);
+    });
+  }
+  function followTranscript() {
+    var t = video.currentTime || 0, box = q(".cv-cues");
+    qa(".cv-cue").forEach(function (b) {
+      var cue = cues[Number(b.getAttribute("data-cue"))];
+      var on = cue && t >= cue.startTime && t < cue.endTime;
+      if (on && !b.classList.contains("cv-cue-active")) {
+        box.scrollTop = b.offsetTop - box.clientHeight / 3;
+      }
+      b.classList.toggle("cv-cue-active", !!on);
+    });
+  }
+  function search() {
+    var text = q(".cv-search").value.trim().toLowerCase(), list = q(".cv-search-results");
+    list.textContent = "";
+    if (!text) { return; }
+    var found = cues.filter(function (c) { return c.text.toLowerCase().indexOf(text) !== -1; });
+    if (!found.length) {
+      var none = document.createElement("li");
+      none.textContent = S.noMatches;
+      list.appendChild(none);
+      return;
+    }
+    found.forEach(function (cue) {
+      var li = document.createElement("li"), b = document.createElement("button");
+      b.type = "button";
+      b.className = "cv-match";
+      b.textContent = clock(cue.startTime) + " " + cue.text;
+      b.addEventListener("click", function () { seek(cue.startTime); });
+      li.appendChild(b);
+      list.appendChild(li);
+    });
+  }
+  if (captionsEl) {
+    captionsTrack = captionsEl.track;
+    captionsTrack.mode = "hidden";  // loads the cues for the transcript without drawing them
+    captionsEl.addEventListener("load", buildTranscript);
+    buildTranscript();
+  } else {
+    q(".cv-cues").textContent = S.noTranscript;
+  }
+  var chaptersEl = q(".cv-chapters-track");
+  if (chaptersEl) { chaptersEl.track.mode = "hidden"; }
+
+  // --- player events ------------------------------------------------------------------------------
+  video.addEventListener("loadedmetadata", function () {
+    if (args.position >= 5 && args.position < duration - 5 && video.currentTime < 1) {
+      video.currentTime = args.position;
+      lastTime = args.position;
+    }
+    highlight();
+  });
+  video.addEventListener("play", function () {
+    segStart = video.currentTime;
+    lastTime = segStart;
+    q(".cv-play").textContent = S.pause;
+    var resume = q(".cv-resume");
+    if (resume) { resume.hidden = true; }
+    if (!timer) {
+      timer = window.setInterval(function () {
+        if (!video.paused) { closeSegment(position(), true); }
+        if (pending.length || !video.paused) { report(); }
+      }, (args.reportEvery || 10) * 1000);
+    }
+  });
+  video.addEventListener("timeupdate", function () {
+    var t = video.currentTime;
+    if (!video.paused && !video.seeking && segStart !== null) {
+      var jump = t - lastTime;
+      if (jump < 0 || jump > 2 * (video.playbackRate || 1) + 1) { closeSegment(lastTime, false); segStart = t; }
+    }
+    lastTime = t;
+    if (highlight() && !video.paused) { closeSegment(t, true); report(); }
+    followTranscript();
+  });
+  video.addEventListener("seeking", function () {
+    if (segStart !== null) { closeSegment(lastTime, false); }
+  });
+  video.addEventListener("seeked", function () {
+    lastTime = video.currentTime;
+    if (!video.paused) { segStart = lastTime; }
+    highlight();
+    followTranscript();
+    report();
+  });
+  function stopped() {
+    closeSegment(position(), false);
+    q(".cv-play").textContent = S.play;
+    report();
+  }
+  video.addEventListener("pause", stopped);
+  video.addEventListener("ended", stopped);
+  window.addEventListener("pagehide", reportOnLeave);
+
+  // --- controls -----------------------------------------------------------------------------------
+  function toggle() { if (video.paused) { video.play(); } else { video.pause(); } }
+  q(".cv-play").addEventListener("click", toggle);
+  q(".cv-speed").addEventListener("change", function (e) { video.playbackRate = Number(e.target.value) || 1; });
+  var captionsButton = q(".cv-captions");
+  if (captionsButton && captionsTrack) {
+    captionsButton.addEventListener("click", function () {
+      var on = captionsTrack.mode !== "showing";
+      captionsTrack.mode = on ? "showing" : "hidden";
+      captionsButton.setAttribute("aria-pressed", on ? "true" : "false");
+      captionsButton.textContent = on ? S.captionsOn : S.captionsOff;
+    });
+  }
+  var resumeButton = q(".cv-resume-button");
+  if (resumeButton) {
+    resumeButton.addEventListener("click", function () { seek(args.position); video.play(); });
+    q(".cv-start-over").addEventListener("click", function () { seek(0); video.play(); });
+  }
+  qa(".cv-chapter-button").forEach(function (button, i, all) {
+    button.addEventListener("click", function () { seek(Number(button.getAttribute("data-start"))); });
+    button.addEventListener("keydown", function (e) {
+      var next = e.key === "ArrowDown" ? i + 1 : (e.key === "ArrowUp" ? i - 1 : null);
+      if (e.key === "Home") { next = 0; }
+      if (e.key === "End") { next = all.length - 1; }
+      if (next !== null && all[next]) { e.preventDefault(); e.stopPropagation(); all[next].focus(); }
+    });
+  });
+  q(".cv-search").addEventListener("input", search);
+  root.addEventListener("keydown", function (e) {
+    var tag = (e.target.tagName || "").toLowerCase();
+    if (tag === "input" || tag === "select" || tag === "textarea" || tag === "video") { return; }
+    if (e.key === "k" || e.key === "K" || (e.key === " " && tag !== "button")) {
+      e.preventDefault();
+      toggle();
+    } else if ((e.key === "ArrowLeft" || e.key === "ArrowRight") && !e.target.closest(".cv-chapters")) {
+      e.preventDefault();
+      seek((video.currentTime || 0) + (e.key === "ArrowLeft" ? -5 : 5));
+    }
+  });
+
+  show(args.progress);
+  highlight();
+  if (pending.length) { report(); }  // what an earlier visit could not deliver
+  return {};
+}
