@@ -26,6 +26,7 @@ setup(
     package_data={
         "": [
             "templates/*.html",
+            "templates/*/*.html",
             "static/*/*",
             "static/*/*/*",
             "public/*",
@@ -48,6 +49,7 @@ setup(
         "lxml>=5.0",
         "ffmpeg-python>=0.2.0",
         "imageio-ffmpeg>=0.5",
+        "orjson>=3.9",
     ],
     extras_require={
         "test": [

@@ -142,3 +142,20 @@ def test_cli_unknown_command_is_usage_error(capsys):
     with pytest.raises(SystemExit) as exit_info:
         cli_main(["frobnicate"])
     assert exit_info.value.code == 2
+
+
+def test_block_page_has_no_debug_panel_leaking_content(workbench, client):
+    from workbench.scenarios import get_scenarios
+
+    assert "checkpoint_quiz.0" in get_scenarios()
+    page = client.get("/scenario/checkpoint_quiz.0/?student=ana").content.decode()
+    assert 'correct="true"' not in page
+    assert "&lt;checkpoint_quiz" not in page and "<checkpoint_quiz" not in page
+    assert "Viewing as" in page and "ana" in page
+
+
+def test_block_page_escapes_hostile_student_name(workbench, client):
+    page = client.get(
+        "/scenario/checkpoint_quiz.0/", {"student": "<script>alert(1)</script>"}
+    ).content.decode()
+    assert "<script>alert(1)</script>" not in page

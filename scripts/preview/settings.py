@@ -1,7 +1,9 @@
 """Django settings for the preview: the workbench's, with this project's users, log and static files."""
 
+from pathlib import Path
+
 from workbench.settings import *  # noqa: F403
-from workbench.settings import INSTALLED_APPS, LOGGING, WORKBENCH
+from workbench.settings import INSTALLED_APPS, LOGGING, TEMPLATES, WORKBENCH
 
 from scripts.preview.paths import var_dir
 
@@ -16,6 +18,8 @@ PREVIEW_COURSE_ID = "course-v1:NGSP+Facilitator+preview"
 
 INSTALLED_APPS = (*INSTALLED_APPS, "scripts.preview.apps.PreviewConfig")
 ROOT_URLCONF = "scripts.preview.urls"
+# Our block page first: the stock one prints scenario XML and field values (quiz answers among them).
+TEMPLATES[0]["DIRS"] = [str(Path(__file__).parent / "templates"), *TEMPLATES[0]["DIRS"]]
 # The course's own "/static/..." links are served as in the LMS; the workbench's files move aside.
 STATIC_URL = "/workbench-static/"
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
