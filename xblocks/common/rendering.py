@@ -88,5 +88,21 @@ def fragment(block, template_name, context, css=(), js=(), init=None, init_args=
     for name in js:
         frag.add_javascript(read_static(package, name))
     if init:
-        frag.initialize_js(init, init_args or {})
+        frag.initialize_js(init, script_safe(init_args or {}))
     return frag
+
+
+def script_safe(value):
+    """Init args made safe for the runtime, which writes them into a ``<script>`` with plain json.dumps.
+
+    A string holding ``</`` (``</script>`` in a title or a translation) would end that script early;
+    an invisible word joiner after ``<`` keeps it a string. Blocks keep author text out of init args
+    anyway: this is the net under them.
+    """
+    if isinstance(value, str):
+        return value.replace("</", "<\u2060/") if "</" in value else value
+    if isinstance(value, dict):
+        return {key: script_safe(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [script_safe(item) for item in value]
+    return value
