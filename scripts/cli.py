@@ -60,4 +60,8 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # Run as ``python -m scripts.cli``: use the importable module, so its CommandError is the one
+    # the subcommands raise (this file is ``__main__`` here, a second copy).
+    from scripts.cli import main as module_main
+
+    sys.exit(module_main())

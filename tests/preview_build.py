@@ -1,75 +1,29 @@
 """What the test preview serves: stand-in media (and, once built, the course) in one build folder.
 
-``populate(folder)`` is called once per test session by the ``preview_build`` fixture.
+``populate(folder)`` is called once per test session by the ``preview_build`` fixture. It runs the real
+``facilitator-course media stand-ins`` on the packaged manifest, capped to short clips so it takes seconds:
+``media/stand-ins/demo-clip.mp4`` (120 s, H.264/AAC, 320x180) with ``demo-clip.en.vtt`` (a cue every 10 s),
+and ``session-N.mp4`` / ``session-N.en.vtt`` for the five sessions.
 """
 
-import shutil
-import subprocess
 from pathlib import Path
 
-DEMO_CLIP_SECONDS = 120
+from media_manifest.standins import DEMO_CLIP_SECONDS  # noqa: F401  (kept importable for tests)
 
-
-def _ffmpeg():
-    found = shutil.which("ffmpeg")
-    if found:
-        return found
-    import imageio_ffmpeg
-
-    return imageio_ffmpeg.get_ffmpeg_exe()
-
-
-def write_demo_clip(folder, seconds=DEMO_CLIP_SECONDS):
-    """A short H.264/AAC stand-in (``demo-clip.mp4``) and English captions (``demo-clip.en.vtt``)."""
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / "demo-clip.mp4"
-    subprocess.run(
-        [
-            _ffmpeg(),
-            "-nostdin",
-            "-y",
-            "-loglevel",
-            "error",
-            "-f",
-            "lavfi",
-            "-i",
-            f"testsrc2=size=320x180:rate=10:duration={seconds}",
-            "-f",
-            "lavfi",
-            "-i",
-            f"sine=frequency=440:duration={seconds}",
-            "-c:v",
-            "libx264",
-            "-preset",
-            "ultrafast",
-            "-g",
-            "20",
-            "-pix_fmt",
-            "yuv420p",
-            "-c:a",
-            "aac",
-            "-b:a",
-            "32k",
-            "-movflags",
-            "+faststart",
-            str(target),
-        ],
-        check=True,
-        timeout=120,
-    )
-    cues = ["WEBVTT", ""]
-    for i, start in enumerate(range(0, seconds, 10)):
-        end = min(seconds, start + 10)
-        cues += [
-            f"00:{start // 60:02d}:{start % 60:02d}.000 --> 00:{end // 60:02d}:{end % 60:02d}.000",
-            f"Stand-in caption {i + 1}: partnership line at {start} seconds",
-            "",
-        ]
-    (folder / "demo-clip.en.vtt").write_text("\n".join(cues), encoding="utf-8")
-    return target
+#: Length of each session stand-in in the test preview (the real ones run 1:26:21 to 1:35:56).
+SESSION_SECONDS = 60
 
 
 def populate(folder):
+    from scripts.cli import main
+
     folder = Path(folder)
-    write_demo_clip(folder / "media" / "stand-ins")
+    out = folder / "media" / "stand-ins"
+    code = main(
+        ["media", "stand-ins", "--out", str(out), "--max-seconds", str(SESSION_SECONDS), "--if-missing"]
+    )
+    if code != 0:
+        raise RuntimeError(f"media stand-ins failed with exit code {code}")
+    from course.build import build as build_course  # the whole course, and preview/whole_course.xml
+
+    build_course(Path(__file__).resolve().parents[1] / "course" / "content", folder)
