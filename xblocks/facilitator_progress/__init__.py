@@ -1,16 +1,5 @@
-"""The facilitator_progress XBlock (placeholder until its issue lands)."""
+"""The facilitator_progress XBlock: progress for facilitators, completion tracking for staff."""
 
-from web_fragments.fragment import Fragment
-from xblock.core import XBlock
-from xblock.fields import Scope, String
+from xblocks.facilitator_progress.block import FacilitatorProgressBlock
 
-
-class FacilitatorProgressBlock(XBlock):
-    """Placeholder: replaced by the real block."""
-
-    display_name = String(
-        default="facilitator_progress", scope=Scope.settings, help="Title shown to learners"
-    )
-
-    def student_view(self, context=None):
-        return Fragment("<p>facilitator_progress: not built yet</p>")
+__all__ = ["FacilitatorProgressBlock"]
