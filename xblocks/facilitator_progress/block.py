@@ -176,6 +176,7 @@ class FacilitatorProgressBlock(StudioEditableXBlockMixin, TrackedModuleMixin, XB
         return {
             "searching": gettext(self, "Searching…"),
             "no_results": gettext(self, "No part of the transcripts says that."),
+            "result_one": gettext(self, "1 place found"),
             "results": gettext(self, "{count} places found"),
             "more": gettext(self, "Showing the first {shown} of {count}."),
             "network": gettext(self, "The server could not be reached. Try again."),

@@ -77,7 +77,8 @@ function FacilitatorProgressInit(runtime, element, args) {
       if (query.length < minQuery) { status.textContent = format(strings.results, {count: 0}); return; }
       status.textContent = strings.searching;
       post("search_transcripts", {query: query}).then(function (data) {
-        status.textContent = data.total ? format(strings.results, {count: data.total}) : strings.no_results;
+        status.textContent = !data.total ? strings.no_results
+          : (data.total === 1 ? strings.result_one : format(strings.results, {count: data.total}));
         if (data.total > data.shown) { status.textContent += " " + format(strings.more, {shown: data.shown, count: data.total}); }
         data.results.forEach(function (result) {
           var item = document.createElement("li");
