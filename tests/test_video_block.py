@@ -5,10 +5,16 @@ import re
 
 import pytest
 import webob
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import etree
+from xblock.fields import String
 
+from xblocks.chaptered_video import ChapteredVideoBlock
 from xblocks.chaptered_video import block as block_module
+from xblocks.chaptered_video.fields import FastString
 from xblocks.chaptered_video.scenarios import DEMO, SESSION_1
+from xblocks.chaptered_video.state import LearnerState
 
 REPORT = "report_progress"
 
@@ -56,7 +62,18 @@ def test_learner_reports_merge_and_answer_the_servers_view(harness, video, clock
     status, again = watch(harness, video, clock, "ana", [[0, 10.2]], position=10.2)
     assert again["added"] == 0 and again["coverage"] == answer["coverage"]
     ben = harness.block(video, "ben")
-    assert ben.progress_summary()["coverage"] == 0.0 and ben.position == 0.0
+    assert ben.progress_summary()["coverage"] == 0.0 and ben.progress_summary()["position"] == 0.0
+
+
+def test_learner_state_is_one_field_written_once_per_report(harness, video, clock):
+    harness.render(video, user="ana")
+    watch(harness, video, clock, "ana", [[0, 10]], position=10)
+    stored = user_state(harness, "ana")
+    assert [key.field_name for key in stored] == ["learner_state"]
+    state = LearnerState.from_text(next(iter(stored.values())))
+    assert state.position == 10.0 and state.last_report_at == clock.now
+    assert state.watched(120).seconds == 10 and state.completion_published == pytest.approx(10 / 120)
+    assert harness.block(video, "ana").completion_published == 0.0  # the mixin's own field stays unused
 
 
 def test_trust_one_request_right_after_opening_adds_almost_nothing(harness, video, clock):
@@ -211,7 +228,7 @@ def test_learner_view_and_resume(harness, video, clock):
 def test_long_video_shows_hours(harness, clock):
     video = harness.parse(SESSION_1)
     block = harness.block(video, "ana")
-    block.position = 2530.0
+    block.learner_state = LearnerState(position=2530.0).to_text()
     block.save()
     html = harness.render(video, user="ana")
     assert "Resume at 0:42:10" in html and "1:10:00" in html
@@ -269,9 +286,7 @@ def test_generate_report_data(harness, video, clock):
     def states():
         for user in ("ana", "ben", "cleo"):
             block = harness.block(video, user)
-            yield State(
-                user, {"watched": block.watched, "position": block.position} if user != "cleo" else {}
-            )
+            yield State(user, {"learner_state": block.learner_state} if user != "cleo" else {})
 
     block = harness.block(video, "staff_1")
     rows = list(block.generate_report_data(states()))
@@ -281,8 +296,19 @@ def test_generate_report_data(harness, video, clock):
         ("cleo", {"coverage": 0.0, "chapters_completed": 0, "last_position": "0:00:00", "completed": "no"}),
     ]
     assert len(list(block.generate_report_data(states(), limit_responses=1))) == 1
-    hostile = [State("eve", {"watched": "%%%", "position": "NaN"})]
-    assert list(block.generate_report_data(hostile))[0][1]["coverage"] == 0.0
+    hostile = [
+        State("eve", {"learner_state": "1;nan;NaN;2;%%%"}),
+        State("fay", {"learner_state": ["not", "text"]}),
+        State("gus", None),
+        State("hal", {"learner_state": "1;0;-inf;0;" + "=" * 9000}),
+    ]
+    for _user, row in block.generate_report_data(hostile):
+        assert row == {
+            "coverage": 0.0,
+            "chapters_completed": 0,
+            "last_position": "0:00:00",
+            "completed": "no",
+        }
 
 
 def test_progress_summary_contract(harness, video, clock):
@@ -412,3 +438,68 @@ def test_demo_scenario_renders_in_the_workbench(workbench, client):
     assert response.status_code == 200
     page = response.content.decode()
     assert "Welcome and why industry leads" in page and "ChapteredVideoInit" in page
+
+
+def test_raise_completion_keeps_the_published_value_in_the_packed_state(harness, video, clock):
+    block = harness.block(video, "ana")
+    block.learner_state = LearnerState("", position=33.0, last_report_at=5.0).to_text()
+    assert block.raise_completion(0.4) is True
+    assert block.raise_completion(0.3) is False and block.raise_completion(0.4) is False
+    state = LearnerState.from_text(block.learner_state)
+    assert (state.completion_published, state.position, state.last_report_at) == (0.4, 33.0, 5.0)
+    assert [d for n, d in harness.events("ana") if n == "completion"] == [{"completion": 0.4}]
+
+
+@pytest.mark.parametrize("threshold", [0.0, 1.5, -1.0, None])
+def test_broken_threshold_refuses_reports_without_touching_state(harness, clock, threshold):
+    video = harness.parse(DEMO)
+    author = harness.block(video, "author")
+    author.completion_threshold = threshold
+    author.save()
+    status, answer = harness.call_handler(video, REPORT, {"watched": [[0, 5]]}, user="ana")
+    assert status == 409 and "not set up correctly" in answer["error"]
+    assert user_state(harness, "ana") == {} and harness.events("ana") == []
+
+
+def test_report_answer_is_the_views_progress(harness, video, clock):
+    harness.render(video, user="ana")
+    status, answer = watch(harness, video, clock, "ana", [[25, 38.4]], position=38.4)
+    summary = harness.block(video, "ana").progress_summary()
+    assert answer["coverage"] == summary["coverage"] and answer["completion"] == summary["completion"]
+    assert [c["coverage"] for c in answer["chapters"]] == [c["coverage"] for c in summary["chapters"]]
+    assert answer == {
+        "coverage": 0.1083,
+        "completion": 0.1083,
+        "position": 38.4,
+        "chapters": [
+            {"index": 0, "coverage": 0.1667, "complete": False},
+            {"index": 1, "coverage": 0.2667, "complete": False},
+            {"index": 2, "coverage": 0.0, "complete": False},
+            {"index": 3, "coverage": 0.0, "complete": False},
+        ],
+        "added": 13,
+        "dropped": 0,
+    }
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text() | st.text(alphabet=st.characters(max_codepoint=0x7F)) | st.binary())
+def test_fast_string_check_equals_strings_own(value):
+    fast = ChapteredVideoBlock.fields["learner_state"]
+    assert isinstance(fast, FastString)
+    try:
+        expected = String()._sanitize(value)
+    except UnicodeDecodeError:
+        with pytest.raises(UnicodeDecodeError):
+            fast._sanitize(value)
+        return
+    assert fast._sanitize(value) == expected
+
+
+def test_fast_string_keeps_strings_behaviour_on_the_fields():
+    for name in ("learner_state", "duration", "chapters"):
+        assert isinstance(ChapteredVideoBlock.fields[name], FastString)
+    text = "0:00 Intro\n\t0:30 Next\r\n"
+    assert FastString()._sanitize(text) is text
+    assert FastString()._sanitize("a\x00b\x1fc\x0b") == "abc"
+    assert FastString()._sanitize("é\x01") == "é"

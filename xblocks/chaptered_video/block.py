@@ -9,9 +9,11 @@ from xblock.validation import ValidationMessage
 
 from xblocks.chaptered_video import coverage, olx, staff
 from xblocks.chaptered_video.fields import VideoFields
+from xblocks.chaptered_video.json_text import json_text_api
+from xblocks.chaptered_video.state import LearnerState
 from xblocks.common.chapters import chapter_bounds
 from xblocks.common.events import TrackedModuleMixin
-from xblocks.common.handlers import BadRequest, json_api
+from xblocks.common.handlers import BadRequest
 from xblocks.common.rendering import fragment, gettext, translations
 from xblocks.common.timecode import format_time
 from xblocks.common.users import is_staff
@@ -46,6 +48,11 @@ class ChapteredVideoBlock(VideoFields, TrackedModuleMixin, StudioEditableXBlockM
         "module_id",
     )
 
+    @property
+    def tracking_id(self):
+        """As TrackedModuleMixin's (``module_id``, else the usage id's last part), reading the field once."""
+        return self.module_id or str(self.scope_ids.usage_id).rsplit("@", 1)[-1]
+
     # --- configuration ----------------------------------------------------------------------------
 
     def config(self, data=None):
@@ -55,20 +62,44 @@ class ChapteredVideoBlock(VideoFields, TrackedModuleMixin, StudioEditableXBlockM
             data.duration, data.chapters, data.completion_threshold, data.sources, data.tracks
         )
 
-    def _working_timeline(self):
-        """Duration and chapters for the report handler; BadRequest (409) when they are broken."""
-        config = olx.read_timeline(self.duration, self.chapters)
-        if config.problems:
+    def _report_timeline(self):
+        """The cached ``coverage.Timeline`` for reports; BadRequest (409) when the settings are broken."""
+        threshold = self.completion_threshold
+        timeline = None
+        if isinstance(threshold, int | float):
+            timeline = olx.report_timeline(str(self.duration or ""), str(self.chapters or ""), threshold)
+        if timeline is None:
             raise BadRequest(
                 gettext(self, "This video is not set up correctly yet; please tell the course team."),
                 status=409,
             )
-        return config
+        return timeline
 
-    def _progress(self, config, watched=None, threshold=None):
-        watched = watched or coverage.WatchedSet.from_text(self.watched, config.duration)
-        threshold = self.completion_threshold if threshold is None else threshold
-        return watched, coverage.progress(watched, config.chapters, config.duration, threshold, config.masks)
+    def _learner(self):
+        """This learner's packed state (``state.LearnerState``), read from its one field."""
+        return LearnerState.from_text(self.learner_state)
+
+    def _progress(self, config, state):
+        watched = state.watched(config.duration)
+        return coverage.progress(
+            watched, config.chapters, config.duration, self.completion_threshold, config.masks
+        )
+
+    def raise_completion(self, value):
+        """TrackedModuleMixin's rule (publish ``completion`` only when it rises), kept in the packed state."""
+        state = self._learner()
+        raised = self._raise_completion(state, value)
+        if raised:
+            self.learner_state = state.to_text()
+        return raised
+
+    def _raise_completion(self, state, value):
+        value = min(1.0, max(0.0, float(value)))
+        if value <= state.completion_published:
+            return False
+        state.completion_published = value
+        self.emit_completion(value)
+        return True
 
     # --- Studio -----------------------------------------------------------------------------------
 
@@ -157,10 +188,12 @@ class ChapteredVideoBlock(VideoFields, TrackedModuleMixin, StudioEditableXBlockM
                 css=["css/chaptered_video.css"],
                 package=PACKAGE,
             )
-        self.last_report_at = now()  # opening the page starts the clock of what may be watched
-        _watched, standing = self._progress(config)
+        state = self._learner()
+        state.last_report_at = now()  # opening the page starts the clock of what may be watched
+        self.learner_state = state.to_text()
+        standing = self._progress(config, state)
         rows = self._chapter_rows(config, standing)
-        position = min(max(self.position, 0.0), config.duration)
+        position = min(max(state.position, 0.0), config.duration)
         long_video = config.duration >= 3600
         show_resume = 5 <= position < config.duration - 5
         context = {
@@ -183,7 +216,7 @@ class ChapteredVideoBlock(VideoFields, TrackedModuleMixin, StudioEditableXBlockM
             "longVideo": long_video,
             "reportEvery": REPORT_EVERY_SECONDS,
             "chapters": [{"index": r["index"], "start": r["start"], "end": r["end"]} for r in rows],
-            "progress": self._answer(standing, position),
+            "progress": coverage.answer(standing, position),
             "strings": self._strings(),
         }
         return fragment(
@@ -199,52 +232,42 @@ class ChapteredVideoBlock(VideoFields, TrackedModuleMixin, StudioEditableXBlockM
 
     # --- handlers ---------------------------------------------------------------------------------
 
-    @staticmethod
-    def _answer(standing, position):
-        return {
-            "coverage": coverage.round_share(standing.coverage),
-            "completion": coverage.round_share(standing.completion),
-            "position": position,
-            "chapters": [
-                {"index": c.index, "coverage": coverage.round_share(c.coverage), "complete": c.complete}
-                for c in standing.chapters
-            ],
-        }
-
-    @json_api
+    @json_text_api
     def report_progress(self, data, suffix=""):
-        """Merge what was played (``{"watched": [[start, end], ...], "position": s}``); answer progress."""
-        config = self._working_timeline()
+        """Merge what was played (``{"watched": [[start, end], ...], "position": s}``); answer progress.
+
+        One field read and written (the packed ``learner_state``), the chapters assessed once, the answer
+        written as JSON text from parts prepared per video (``coverage.Timeline``).
+        """
+        timeline = self._report_timeline()
         try:
-            report = coverage.parse_report(data, config.duration)
+            report = coverage.parse_report(data, timeline.duration)
         except coverage.ReportError as err:
             raise BadRequest(str(err))
+        state = self._learner()
         clock = now()
-        threshold = self.completion_threshold
-        watched, before = self._progress(config, threshold=threshold)
-        merged, added, dropped = watched.merge(report.intervals, coverage.budget(clock, self.last_report_at))
-        self.last_report_at = clock
-        if report.position is None:
-            position = self.position
-        else:
-            position = self.position = report.position
-        after = before
+        before = state.watched(timeline.duration)
+        merged, added, dropped = before.merge(report.intervals, coverage.budget(clock, state.last_report_at))
+        state.last_report_at = clock
+        if report.position is not None:
+            state.position = report.position
+        position = min(state.position, timeline.duration)
         if added:
-            self.watched = merged.to_text()
-            _merged, after = self._progress(config, merged, threshold)
-            self._publish_changes(config, before, after, position, added, dropped)
-        answer = self._answer(after, position)
-        answer["added"] = added
-        answer["dropped"] = dropped
-        return answer
+            state.watched_text = merged.to_text()
+            found = timeline.assess(merged.bits, before.bits)
+            self._publish_changes(timeline, found, state, position, added, dropped)
+        else:
+            found = timeline.assess(merged.bits)
+        self.learner_state = state.to_text()
+        return timeline.answer_json(found, position, added, dropped)
 
-    def _publish_changes(self, config, before, after, position, added, dropped):
-        total = len(config.chapters)
-        changes = coverage.changes(before, after)
+    def _publish_changes(self, timeline, found, state, position, added, dropped):
+        total = len(timeline.chapters)
+        changes = found.changes
         self.publish_event(
             "edx.chaptered_video.progress",
             {
-                "coverage": coverage.round_share(after.coverage),
+                "coverage": coverage.round_share(found.coverage),
                 "position": position,
                 "added_seconds": added,
                 "dropped_seconds": dropped,
@@ -253,27 +276,26 @@ class ChapteredVideoBlock(VideoFields, TrackedModuleMixin, StudioEditableXBlockM
         for index in changes.reached:
             self.publish_event(
                 "edx.chaptered_video.chapter_reached",
-                {"chapter": index, "title": config.chapters[index].title, "chapters_total": total},
+                {"chapter": index, "title": timeline.chapters[index].title, "chapters_total": total},
             )
         for index in changes.completed:
             self.publish_event(
                 "edx.chaptered_video.chapter_completed",
                 {
                     "chapter": index,
-                    "title": config.chapters[index].title,
-                    "coverage": coverage.round_share(after.chapters[index].coverage),
+                    "title": timeline.chapters[index].title,
+                    "coverage": coverage.round_share(found.counts[index] / timeline.masks[index][1]),
                     "chapters_total": total,
                 },
             )
         if changes.video_completed:
             self.publish_event(
                 "edx.chaptered_video.completed",
-                {"coverage": coverage.round_share(after.coverage), "chapters_total": total},
+                {"coverage": coverage.round_share(found.coverage), "chapters_total": total},
             )
-        self.raise_completion(after.completion)
-        counters = staff.count_changes(self.reach, total, changes)
-        if counters is not None:
-            self.reach = counters
+        self._raise_completion(state, found.completion)
+        if changes.started or changes.reached or changes.completed:  # read the shared counters only then
+            self.reach = staff.count_changes(self.reach, total, changes)
 
     @XBlock.handler
     def chapters_vtt(self, request, suffix=""):
@@ -312,11 +334,12 @@ class ChapteredVideoBlock(VideoFields, TrackedModuleMixin, StudioEditableXBlockM
                 "chapters": [],
                 "duration": None,
             }
-        _watched, standing = self._progress(config)
+        state = self._learner()
+        standing = self._progress(config, state)
         return {
             "completion": coverage.round_share(standing.completion),
             "coverage": coverage.round_share(standing.coverage),
-            "position": min(max(self.position, 0.0), config.duration),
+            "position": min(max(state.position, 0.0), config.duration),
             "chapters_total": len(config.chapters),
             "chapters_complete": standing.chapters_complete,
             "chapters": [

@@ -11,9 +11,10 @@ Trust: a report may add at most ``elapsed * TOP_SPEED + ALLOWANCE_SECONDS`` new 
 the excess is dropped, never counted.
 """
 
-import base64
 import binascii
+import bisect
 import math
+import operator
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -30,8 +31,7 @@ class ReportError(ValueError):
     """A progress report that breaks the rules; the message says what and where."""
 
 
-@dataclass(frozen=True)
-class Report:
+class Report(NamedTuple):
     """A checked report: intervals clamped to ``[0, duration]``; ``position`` None when not sent."""
 
     intervals: tuple
@@ -63,7 +63,13 @@ class Progress:
         return bool(self.chapters) and all(c.complete for c in self.chapters)
 
 
-def _number(value, what):
+def _number(value, index=None, part=""):
+    """``value`` as seconds: a finite, non-negative, bounded number (the message names ``watched[index]``)."""
+    if type(value) is float or type(value) is int:  # the usual case, checked without building a message
+        number = float(value)
+        if 0 <= number <= MAX_DURATION * 10:
+            return number
+    what = '"position"' if index is None else f"watched[{index}] {part}"
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ReportError(f"{what} must be a number of seconds.")
     number = float(value)
@@ -93,19 +99,18 @@ def parse_report(data, duration):
     limit = duration + PAST_END_TOLERANCE
     intervals = []
     for i, pair in enumerate(watched):
-        where = f"watched[{i}]"
         if not isinstance(pair, list) or len(pair) != 2:
-            raise ReportError(f"{where} must be a [start, end] pair of numbers.")
-        start = _number(pair[0], f"{where} start")
-        end = _number(pair[1], f"{where} end")
+            raise ReportError(f"watched[{i}] must be a [start, end] pair of numbers.")
+        start = _number(pair[0], i, "start")
+        end = _number(pair[1], i, "end")
         if end < start:
-            raise ReportError(f"{where} is reversed: it ends ({end:g}) before it starts ({start:g}).")
+            raise ReportError(f"watched[{i}] is reversed: it ends ({end:g}) before it starts ({start:g}).")
         if end > limit:
-            raise ReportError(f"{where} ends at {end:g} s, past the end of the video ({duration:g} s).")
+            raise ReportError(f"watched[{i}] ends at {end:g} s, past the end of the video ({duration:g} s).")
         intervals.append((min(start, duration), min(end, duration)))
     position = None
     if data.get("position") is not None:
-        position = _number(data["position"], '"position"')
+        position = _number(data["position"])
         if position > limit:
             raise ReportError(f'"position" ({position:g} s) is past the end of the video ({duration:g} s).')
         position = min(position, duration)
@@ -120,7 +125,14 @@ class WatchedSet:
     def __init__(self, duration, bits=0):
         self.duration = float(duration)
         self.size = max(1, math.ceil(self.duration))
-        self.bits = bits & ((1 << self.size) - 1)
+        inside = 0 <= bits and bits.bit_length() <= self.size
+        self.bits = bits if inside else bits & ((1 << self.size) - 1)
+
+    def _same_video(self, bits):
+        """A set of this video holding ``bits`` (already inside ``size``): no re-checking on the hot path."""
+        other = object.__new__(WatchedSet)
+        other.duration, other.size, other.bits = self.duration, self.size, bits
+        return other
 
     @classmethod
     def from_text(cls, text, duration):
@@ -128,15 +140,15 @@ class WatchedSet:
         if not text:
             return cls(duration)
         try:
-            raw = base64.b64decode(text.encode("ascii"), validate=True)
-        except (binascii.Error, UnicodeEncodeError, ValueError):
+            raw = binascii.a2b_base64(text, strict_mode=True)  # = base64.b64decode(validate=True)
+        except (binascii.Error, TypeError, ValueError):
             return cls(duration)
         return cls(duration, int.from_bytes(raw, "little"))
 
     def to_text(self):
         """Base64 of the bitmap, ``ceil(size / 8)`` bytes."""
         raw = self.bits.to_bytes((self.size + 7) // 8, "little")
-        return base64.b64encode(raw).decode("ascii")
+        return binascii.b2a_base64(raw, newline=False).decode("ascii")
 
     def index(self, seconds):
         """The bit where time ``seconds`` falls at one-second resolution (``size`` at the end)."""
@@ -174,7 +186,8 @@ class WatchedSet:
         """
         bits, added, refused = self.bits, 0, 0
         for start, end in intervals:
-            new = self._mask(start, end) & ~bits
+            mask = self._mask(start, end)
+            new = mask ^ (mask & bits)  # = mask & ~bits, without a negative big int
             if not new:
                 continue
             gain = new.bit_count()
@@ -185,7 +198,7 @@ class WatchedSet:
                 new, gain = kept, room
             bits |= new
             added += gain
-        return WatchedSet(self.duration, bits), added, (refused & ~bits).bit_count()
+        return self._same_video(bits), added, (refused & ~bits).bit_count() if refused else 0
 
 
 def _lowest_bits(value, count):
@@ -242,9 +255,11 @@ def progress(watched, chapters, duration, threshold, masks=None):
     return Progress(coverage, 1.0 if complete_all else min(coverage, 1.0), tuple(states))
 
 
-@dataclass(frozen=True)
-class Changes:
-    """What a report changed: chapters first played, chapters completed, the whole video completed."""
+class Changes(NamedTuple):
+    """What a report changed: chapters first played, chapters completed, the whole video completed.
+
+    (A tuple, not a dataclass: one is made per report.)
+    """
 
     reached: tuple
     completed: tuple
@@ -271,3 +286,139 @@ def changes(before, after):
 def round_share(value):
     """Shares as sent to the browser and logged: 4 decimals."""
     return round(float(value), 4)
+
+
+def answer(standing, position):
+    """The report answer (the server's view) of a Progress as a dict: what the player shows."""
+    return {
+        "coverage": round_share(standing.coverage),
+        "completion": round_share(standing.completion),
+        "position": position,
+        "chapters": [
+            {"index": c.index, "coverage": round_share(c.coverage), "complete": c.complete}
+            for c in standing.chapters
+        ],
+    }
+
+
+# --- the report's hot path: one pass over the chapters, a cheap answer -----------------------------
+
+
+def seconds_needed(width, threshold):
+    """The fewest seconds of a ``width``-second chapter that complete it (``width + 1``: never).
+
+    The same rule as ``progress``: complete when ``seconds / width >= threshold`` (within 1e-9).
+    """
+    floor = threshold - 1e-9
+    if width <= 0:
+        return 0 if 0.0 >= floor else 1
+    needed = max(0, math.ceil(floor * width) - 2)  # float rounding: start a little low, step up
+    while needed <= width and needed / width < floor:
+        needed += 1
+    return needed
+
+
+class Assessment(NamedTuple):
+    """One pass over a video's chapters: seconds watched in each, totals, and what a report changed."""
+
+    counts: tuple
+    chapters_complete: int
+    coverage: float
+    completion: float
+    changes: Changes
+
+
+NO_CHANGES = Changes((), (), False, False)
+
+
+def _chapter_json(index, seconds, width, needed):
+    share = round(seconds / width, 4) if width else 0.0
+    return f'{{"index":{index},"coverage":{share!r},"complete":{"true" if seconds >= needed else "false"}}}'
+
+
+def _window(mask):
+    """``(low, window)`` with ``window << low == mask``: the mask's lowest bit and the mask shifted down."""
+    if not mask:
+        return 0, 0
+    low = (mask & -mask).bit_length() - 1
+    return low, mask >> low
+
+
+class Timeline:
+    """A video's chapters as reports need them, built once per authored (duration, chapters, threshold).
+
+    It holds derived content only, never learner state, so one instance serves every learner (the block
+    caches it keyed on the content's own values). Per chapter: its bitmask, width (seconds) and the seconds
+    that complete it; the answer's JSON for "not started" and "fully watched" is prepared once.
+    """
+
+    def __init__(self, duration, chapters, threshold):
+        self.duration = float(duration)
+        self.size = max(1, math.ceil(self.duration))
+        self.chapters = tuple(chapters)
+        self.threshold = threshold
+        self.masks = chapter_masks(self.chapters, self.duration)
+        self.rules = tuple((mask, width, seconds_needed(width, threshold)) for mask, width in self.masks)
+        # each chapter's mask as (lowest bit, mask shifted down): ``bits >> low & window`` reads a chapter
+        # without and-ing the whole bitmap with a mask as long as the video
+        self._windows = tuple(_window(mask) for mask, _width in self.masks)
+        self._needed = tuple(needed for _mask, _width, needed in self.rules)
+        starts = [WatchedSet(self.duration).index(chapter.start) for chapter in self.chapters]
+        self._starts = tuple(starts) if starts == sorted(starts) else None  # None: look at every chapter
+        self._fixed = tuple(  # per chapter: (index, width, needed, JSON when unstarted, JSON when full)
+            (i, width, needed, _chapter_json(i, 0, width, needed), _chapter_json(i, width, width, needed))
+            for i, (_mask, width, needed) in enumerate(self.rules)
+        )
+
+    def assess(self, bits, before=None):
+        """The Assessment of bitmap ``bits``; with ``before`` (the bits before a report), what changed.
+
+        Equal to ``progress`` and ``changes`` (tests check it), in one pass: a chapter's seconds before the
+        report are its seconds now minus the report's new seconds inside it, and only the chapters the new
+        seconds fall in are looked at twice.
+        """
+        counts = [(bits >> low & window).bit_count() for low, window in self._windows]
+        complete = sum(map(operator.ge, counts, self._needed))
+        total = len(counts)
+        all_complete = total > 0 and complete == total
+        coverage = bits.bit_count() / self.size
+        completion = 1.0 if all_complete else min(coverage, 1.0)
+        new = (bits ^ before) & bits if before is not None else 0  # = bits & ~before
+        if not new:
+            return Assessment(tuple(counts), complete, coverage, completion, NO_CHANGES)
+        reached, completed = [], []
+        first, last = 0, total - 1
+        if self._starts is not None:  # the chapters holding the lowest and the highest new second
+            first = max(0, bisect.bisect_right(self._starts, (new & -new).bit_length() - 1) - 1)
+            last = bisect.bisect_left(self._starts, new.bit_length()) - 1
+        for i in range(first, last + 1):
+            low, window = self._windows[i]
+            fresh = (new >> low & window).bit_count()
+            if fresh:
+                seconds, needed = counts[i], self._needed[i]
+                had = seconds - fresh
+                if had == 0:
+                    reached.append(i)
+                if had < needed <= seconds:
+                    completed.append(i)
+        video_completed = all_complete and complete - len(completed) < total
+        changes = Changes(tuple(reached), tuple(completed), video_completed, not before)
+        return Assessment(tuple(counts), complete, coverage, completion, changes)
+
+    def answer_json(self, found, position, added, dropped):
+        """``answer(progress(...), position)`` plus ``added``/``dropped``, as compact JSON text.
+
+        Built from per-video parts instead of ``json.dumps``; equal to dumping the dict (tests check it).
+        ``position`` must be a finite float (reports and stored state are checked): never NaN in the text.
+        """
+        parts = [
+            empty if seconds == 0 else full if seconds == width else _chapter_json(i, seconds, width, needed)
+            for seconds, (i, width, needed, empty, full) in zip(found.counts, self._fixed, strict=True)
+        ]
+        coverage = repr(round(found.coverage, 4))
+        completion = coverage if found.completion == found.coverage else repr(round(found.completion, 4))
+        return (
+            f'{{"coverage":{coverage},"completion":{completion},'
+            f'"position":{float(position)!r},"chapters":[{",".join(parts)}],'
+            f'"added":{int(added)},"dropped":{int(dropped)}}}'
+        )

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from xblocks.chaptered_video.coverage import MAX_DURATION, chapter_masks
+from xblocks.chaptered_video.coverage import MAX_DURATION, Timeline, chapter_masks
 from xblocks.common.chapters import Chapter, chapter_bounds, check_chapters
 from xblocks.common.timecode import TimecodeError, format_time, format_vtt, parse_time
 
@@ -151,6 +151,25 @@ def read_timeline(duration_text, chapters_text):
     return VideoConfig(duration, chapters, tuple(problems), masks)
 
 
+def threshold_problem(threshold):
+    """The message for a completion threshold that is not a number above 0 and at most 1, else None."""
+    if isinstance(threshold, bool) or not isinstance(threshold, int | float) or not 0 < threshold <= 1:
+        return f"the completion threshold must be above 0 and at most 1, not {threshold}"
+    return None
+
+
+@functools.lru_cache(maxsize=256)
+def report_timeline(duration_text, chapters_text, threshold):
+    """The ``coverage.Timeline`` progress reports use, or None when these settings are broken.
+
+    Cached on the content's own values (derived content only, the same for every learner).
+    """
+    config = read_timeline(duration_text, chapters_text)
+    if config.problems or threshold_problem(threshold):
+        return None
+    return Timeline(config.duration, config.chapters, threshold)
+
+
 @functools.lru_cache(maxsize=256)
 def _read_config(duration_text, chapters_text, threshold, source_srcs, track_specs):
     timeline = read_timeline(duration_text, chapters_text)
@@ -172,7 +191,7 @@ def _read_config(duration_text, chapters_text, threshold, source_srcs, track_spe
         if not lang:
             problems.append(f"{label} has no srclang (e.g. en)")
     if isinstance(threshold, str) or not 0 < threshold <= 1:
-        problems.append(f"the completion threshold must be above 0 and at most 1, not {threshold}")
+        problems.append(threshold_problem(threshold))
     return VideoConfig(timeline.duration, timeline.chapters, tuple(problems), timeline.masks)
 
 

@@ -3,7 +3,8 @@
 Plain functions (no runtime); the block passes field values in and stores what comes back.
 """
 
-from xblocks.chaptered_video.coverage import WatchedSet, progress, round_share
+from xblocks.chaptered_video.coverage import progress, round_share
+from xblocks.chaptered_video.state import LearnerState
 from xblocks.common.timecode import format_time
 
 BAR_WIDTH = 240  # px of the longest bar in the staff chart
@@ -71,16 +72,16 @@ def chart(reach, chapters):
 
 
 def report_rows(user_states, chapters, duration, threshold, limit=None):
-    """``(username, columns)`` for each learner state (objects with ``.username`` and ``.state``)."""
+    """``(username, columns)`` for each learner state (objects with ``.username`` and ``.state``, the dict
+    of stored fields: ``learner_state`` holds the packed ``state.LearnerState``)."""
     produced = 0
     for user_state in user_states:
         if limit is not None and produced >= limit:
             return
-        state = getattr(user_state, "state", None) or {}
-        watched = WatchedSet.from_text(state.get("watched", ""), duration)
-        standing = progress(watched, chapters, duration, threshold)
-        position = state.get("position", 0.0)
-        position = position if isinstance(position, int | float) and not isinstance(position, bool) else 0.0
+        fields = getattr(user_state, "state", None)
+        learner = LearnerState.from_text(fields.get("learner_state") if isinstance(fields, dict) else None)
+        standing = progress(learner.watched(duration), chapters, duration, threshold)
+        position = learner.position
         yield (
             user_state.username,
             {
