@@ -58,7 +58,7 @@ class MemoryRuntime(Runtime):
             services={"field-data": harness.field_data, **services},
         )
         self.harness = harness
-        self.user_id = user_id
+        self.learner_id = user_id  # not Runtime.user_id: that property is deprecated and warns on each use
 
     def handler_url(self, block, handler_name, suffix="", query="", thirdparty=False):
         url = f"/handler/{block.scope_ids.usage_id}/{handler_name}/{suffix}"
@@ -71,12 +71,12 @@ class MemoryRuntime(Runtime):
         return f"/local/{block.scope_ids.block_type}/{uri}"
 
     def publish(self, block, event_type, event_data):
-        self.harness.published.append((self.user_id, block.scope_ids.usage_id, event_type, event_data))
+        self.harness.published.append((self.learner_id, block.scope_ids.usage_id, event_type, event_data))
 
     def get_block(self, usage_id, for_parent=None):
         def_id = self.id_reader.get_definition_id(usage_id)
         block_type = self.id_reader.get_block_type(def_id)
-        keys = ScopeIds(self.user_id, block_type, def_id, usage_id)
+        keys = ScopeIds(self.learner_id, block_type, def_id, usage_id)
         return self.construct_xblock(block_type, keys, for_parent=for_parent)
 
 

@@ -57,10 +57,13 @@ def floor_call(harness, blob_size, user="learner"):
     def_id = harness.id_manager.create_definition("floor_block")
     usage_id = harness.id_manager.create_usage(def_id)
     block = runtime.construct_xblock_from_class(FloorBlock, ScopeIds(user, "floor_block", def_id, usage_id))
-    body = json.dumps({"blob": "x" * blob_size}).encode()
+    # Two values in turn: XBlock saves only changed fields, and the floor must really write each time.
+    bodies = [json.dumps({"blob": fill * blob_size}).encode() for fill in "xy"]
+    turn = [0]
 
     def call():
-        request = webob.Request.blank("/", method="POST", body=body)
+        turn[0] ^= 1
+        request = webob.Request.blank("/", method="POST", body=bodies[turn[0]])
         return block.runtime.handle(block, "touch", request)
 
     return call, block

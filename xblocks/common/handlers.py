@@ -36,12 +36,15 @@ def _reject_constant(name):
     raise ValueError(f"{name} is not allowed in JSON")
 
 
+_DECODER = json.JSONDecoder(parse_constant=_reject_constant)
+
+
 def parse_json_body(body):
     """The request body as a dict, or BadRequest saying what was wrong with it."""
     if len(body) > MAX_BODY_BYTES:
         raise BadRequest(f"The request is too large ({len(body)} bytes; at most {MAX_BODY_BYTES}).")
     try:
-        data = json.loads(body.decode("utf-8"), parse_constant=_reject_constant)
+        data = _DECODER.decode(body.decode("utf-8"))
     except UnicodeDecodeError:
         raise BadRequest("The request body is not UTF-8 text.")
     except ValueError as err:
