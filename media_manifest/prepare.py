@@ -21,7 +21,16 @@ from pathlib import Path
 
 import ffmpeg
 
-from media_manifest.tools import MediaError, check_end_readable, media_arg, output_file, probe, run
+from media_manifest.tools import (
+    MediaError,
+    check_end_readable,
+    media_arg,
+    output_file,
+    probe,
+    probe_chapters,
+    run,
+    single_thread_input,
+)
 from media_manifest.vtt import CaptionError, caption_to_vtt, chapters_vtt
 from xblocks.common.chapters import chapter_bounds, check_chapters
 from xblocks.common.timecode import format_time
@@ -31,6 +40,7 @@ POSTER_MAX_WIDTH = 1280
 POSTERS_PER_CALL = 10
 RENDITIONS = {"360p": 360, "480p": 480, "720p": 720, "1080p": 1080}
 DURATION_TOLERANCE = 2.0
+CHAPTER_TOLERANCE = 0.002  # FFMETADATA times are whole milliseconds
 _VERSION = "1"  # bump when the way outputs are made changes
 
 
@@ -143,13 +153,20 @@ def write_posters(tools, source, starts, targets, width, timeout=120):
 
 
 def write_chaptered_mp4(tools, source, info, title, chapters, target, height=None, progress=None):
-    """Write ``source`` as a web MP4 with chapters in its metadata; "stream copy" or "transcode"."""
+    """Write ``source`` as a web MP4 with chapters in its metadata; "stream copy" or "transcode".
+
+    ``info`` is the source's probe (made once by the caller, not repeated here). One ffmpeg call writes
+    the file: FFMETADATA as a second input gives the title and chapters, and ``+faststart`` has ffmpeg
+    move the index to the front itself. The result is then checked from its header alone: the chapters
+    at the right times and the source's duration, before it replaces anything.
+    """
     copy = height is None and info.video_codec == "h264" and info.audio_codec == "aac"
     with tempfile.TemporaryDirectory(prefix="chapters-") as folder:
         meta = Path(folder) / "chapters.txt"
         meta.write_text(ffmetadata(title, chapters, info.duration), encoding="utf-8")
-        media = ffmpeg.input(media_arg(source))
-        metadata = ffmpeg.input(media_arg(meta), f="ffmetadata")
+        threads = single_thread_input(tools)
+        media = ffmpeg.input(media_arg(source), **threads)
+        metadata = ffmpeg.input(media_arg(meta), f="ffmetadata", **threads)
         video, audio = media["v:0"], media["a:0"]
         options = {"map_metadata": 1, "map_chapters": 1, "movflags": "+faststart"}
         if copy:
@@ -166,11 +183,17 @@ def write_chaptered_mp4(tools, source, info, title, chapters, target, height=Non
             # streams optionally, which is how ffmpeg-python keeps the input in the command.
             stream = ffmpeg.output(video, audio, metadata["d?"], media_arg(temp), **options)
             run(tools, stream, timeout, f"{source}: web MP4", progress=progress)
-            made = probe(tools, temp)
+            made = probe_chapters(tools, temp)
             if len(made.chapters) != len(chapters):
                 raise MediaError(
                     f"{target}: written with {len(made.chapters)} chapters instead of {len(chapters)}"
                 )
+            for number, (chapter, (start, _, _)) in enumerate(zip(chapters, made.chapters, strict=True), 1):
+                if abs(start - chapter.start) > CHAPTER_TOLERANCE:
+                    raise MediaError(
+                        f"{target}: chapter {number} was written at {start:.3f} s instead of "
+                        f"{chapter.start:.3f} s"
+                    )
             if abs(made.duration - info.duration) > max(0.5, 2.0 / (info.fps or 25)):
                 raise MediaError(
                     f"{target}: came out {made.duration:.2f} s long instead of {info.duration:.2f} s"
