@@ -6,7 +6,9 @@ import re
 
 import pytest
 import webob
+from xblock.fields import Scope
 
+from xblocks.checkpoint_quiz.record import EMPTY as EMPTY_RECORD
 from xblocks.checkpoint_quiz.scenarios import SESSION_1_CHECKPOINT
 
 WRONG = {"industry-driven": ["colleges"], "stages": ["planning"], "wioa": ["false"]}
@@ -202,8 +204,8 @@ def test_bad_input_is_refused_and_changes_nothing(harness, quiz, payload, raw, f
     assert status == 400
     assert fragment in body["error"]
     block = stored(harness, quiz, "ana")
-    assert block.attempts_used == 0 and block.kept_score is None and block.last_results == {}
-    assert block.summary == {}
+    assert block.record == "" and block.learner_record() == EMPTY_RECORD  # nothing stored
+    assert block.class_summary == ""
     assert harness.events("ana") == []
 
 
@@ -214,7 +216,7 @@ def test_unanswered_questions_are_listed_and_no_attempt_is_used(harness, quiz):
     assert status == 400
     assert body["unanswered"] == ["stages", "wioa"]
     assert 'question 2 "stages"' in body["error"]
-    assert stored(harness, quiz, "ana").attempts_used == 0
+    assert stored(harness, quiz, "ana").record == ""
 
 
 def test_get_is_refused(harness, quiz):
@@ -225,11 +227,12 @@ def test_get_is_refused(harness, quiz):
 def test_bad_input_after_attempts_keeps_the_record(harness, quiz):
     harness.call_handler(quiz, "submit", {"answers": RIGHT}, user="ana")
     before = stored(harness, quiz, "ana")
-    snapshot = (before.attempts_used, before.kept_score, dict(before.last_results), before.passed)
+    snapshot = (before.record, before.class_summary)
+    assert before.learner_record().attempts == 1 and before.learner_record().passed
     status, _ = harness.call_handler(quiz, "submit", {"answers": {"stages": ["nope"]}}, user="ana")
     assert status == 400
     after = stored(harness, quiz, "ana")
-    assert (after.attempts_used, after.kept_score, dict(after.last_results), after.passed) == snapshot
+    assert (after.record, after.class_summary) == snapshot
 
 
 # --- attempts, scores, events -------------------------------------------------------------------
@@ -243,7 +246,8 @@ def test_submit_after_the_last_attempt_is_refused(harness):
     assert status == 409
     assert body["error"] == "You have used all 1 attempts; your score is kept."
     block = stored(harness, quiz, "ana")
-    assert block.attempts_used == 1 and block.kept_score == 0.0 and not block.passed
+    rec = block.learner_record()
+    assert rec.attempts == 1 and rec.kept == 0.0 and not rec.passed
     assert harness.events("ana") == []
     assert block.progress_summary()["attempts_left"] == 0
 
@@ -257,16 +261,18 @@ def _post(block, answers):
 def test_two_tabs_cannot_use_more_attempts_than_allowed(harness):
     quiz = harness.parse(quiz_olx(max_attempts="1"))
     tab_one, tab_two = harness.block(quiz, "ana"), harness.block(quiz, "ana")
-    for tab in (tab_one, tab_two):  # both pages loaded: each instance has read attempts_used == 0
+    for tab in (tab_one, tab_two):  # both pages loaded: each instance has read its record (no attempt)
         tab.runtime.render(tab, "student_view", {})
-        assert tab.attempts_used == 0
+        assert tab.learner_record().attempts == 0
     assert _post(tab_one, WRONG)[0] == 200
     status, body = _post(tab_two, RIGHT)
     assert status == 409 and "used all 1 attempts" in body["error"]
     block = stored(harness, quiz, "ana")
-    assert block.attempts_used == 1 and block.kept_score == 0.0
+    rec = block.learner_record()
+    assert rec.attempts == 1 and rec.kept == 0.0
     assert len(harness.events("ana", "edx.checkpoint_quiz.submitted")) == 1
-    assert block.summary["attempts"] == 1 and block.summary["learners"] == 1
+    summary = json.loads(block.class_summary)
+    assert summary["attempts"] == 1 and summary["learners"] == 1
 
 
 def test_two_tabs_with_attempts_left_both_count(harness, quiz):
@@ -278,7 +284,8 @@ def test_two_tabs_with_attempts_left_both_count(harness, quiz):
     assert status == 200 and body["attempt"] == 2
     assert body["status"]["score"] == 1.0  # best score kept from the other tab's attempt
     block = stored(harness, quiz, "ana")
-    assert block.attempts_used == 2 and block.summary["learners"] == 1 and block.summary["attempts"] == 2
+    summary = json.loads(block.class_summary)
+    assert block.learner_record().attempts == 2 and summary["learners"] == 1 and summary["attempts"] == 2
 
 
 def test_events_grade_and_completion(harness, quiz):
@@ -286,11 +293,14 @@ def test_events_grade_and_completion(harness, quiz):
     events = harness.events("ana")
     assert [e for e, _ in events] == ["grade", "edx.checkpoint_quiz.submitted"]
     assert events[0][1] == {"value": 0.0, "max_value": 1.0}
-    submitted = events[1][1]
+    submitted = json.loads(json.dumps(events[1][1]))  # as the tracking log carries it
     assert submitted["module_id"] == "session-1-quiz"
     assert submitted["attempt"] == 1 and submitted["earned"] == 0.0 and submitted["possible"] == 3.0
     assert submitted["score"] == 0.0 and submitted["passed"] is False
     assert submitted["questions"]["industry-driven"] == {"correct": False, "chosen": ["colleges"]}
+    assert submitted["questions"]["stages"] == {"correct": False, "chosen": ["planning"]}
+    with pytest.raises(TypeError):  # entries are shared between requests: other code cannot change them
+        events[1][1]["questions"]["stages"]["chosen"] = ["sustaining"]
 
     harness.clear_events()
     harness.call_handler(quiz, "submit", {"answers": WRONG}, user="ana")
@@ -377,10 +387,12 @@ def test_report_data(harness, quiz):
             self.username, self.state = username, state
 
     block = stored(harness, quiz, "ana")
-    state = {
-        name: block.fields[name].to_json(getattr(block, name))
-        for name in ("attempts_used", "kept_score", "passed", "last_results")
+    state = {  # the learner's stored state as the LMS hands it to reports
+        name: field.to_json(getattr(block, name))
+        for name, field in block.fields.items()
+        if field.scope == Scope.user_state
     }
+    assert set(state) == {"record", "completion_published"}
     rows = list(block.generate_report_data(iter([UserState("ana", state), UserState("ben", {})])))
     assert rows == [
         (

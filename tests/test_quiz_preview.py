@@ -64,11 +64,15 @@ def test_browser_wrong_then_right(browser):
     wait = WebDriverWait(browser, 20)
     quiz = wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, ".checkpoint-quiz")))
 
+    def click(element):
+        browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", element)
+        element.click()
+
     def choose(question, labels):
         fieldset = quiz.find_element(By.CSS_SELECTOR, f'fieldset[data-question="{question}"]')
         for label in fieldset.find_elements(By.TAG_NAME, "label"):
             if label.text in labels:
-                label.click()
+                click(label)  # centred first: at the page's top edge the banner would take the click
         return fieldset
 
     def result_text():
@@ -77,7 +81,7 @@ def test_browser_wrong_then_right(browser):
     first = choose("industry-driven", {"Community colleges"})
     choose("stages", {"Planning"})
     choose("wioa", {"False"})
-    quiz.find_element(By.CSS_SELECTOR, ".cq-submit").click()
+    click(quiz.find_element(By.CSS_SELECTOR, ".cq-submit"))
     wait.until(lambda _d: "Your score: 0%" in result_text())
     feedback = first.find_element(By.CSS_SELECTOR, ".cq-feedback").text
     assert "Not right." in feedback and "Education partners play a supportive role" in feedback
@@ -93,7 +97,7 @@ def test_browser_wrong_then_right(browser):
     choose("industry-driven", {"Industry"})
     choose("stages", {"Planning", "Emerging", "Sustaining"})
     choose("wioa", {"True"})
-    quiz.find_element(By.CSS_SELECTOR, ".cq-submit").click()
+    click(quiz.find_element(By.CSS_SELECTOR, ".cq-submit"))
     wait.until(lambda _d: "You passed." in result_text())
     assert "Your score: 100%" in result_text()
     assert "Correct answer: Industry" in first.find_element(By.CSS_SELECTOR, ".cq-feedback").text

@@ -4,8 +4,9 @@ import json
 
 import pytest
 
-from xblocks.checkpoint_quiz import reveal, stats
+from xblocks.checkpoint_quiz import record, reveal, stats
 from xblocks.checkpoint_quiz.questions import Choice, Question, true_false_choices
+from xblocks.checkpoint_quiz.record import Record
 from xblocks.checkpoint_quiz.scoring import (
     AnswerError,
     attempts_left,
@@ -201,7 +202,7 @@ def test_views_carry_no_answers_before_they_are_earned():
     ordered = learner_order(QUIZ, "ana", "b")
     form = json.dumps(reveal.questions_view(ordered, identity))
     assert "correct" not in form and "Yes, 2014." not in form
-    last = {"lead": {"correct": False, "credit": 0.0, "chosen": ["col"]}}
+    last = Record(attempts=1, kept=0.0, last=0.0, results={"lead": [False, 0.0, ["col"]]})
     hidden = reveal.results_view(QUIZ, last, False, identity)
     assert hidden == {"lead": {"correct": False, "credit": 0.0, "chosen": ["col"], "feedback": []}}
     shown = reveal.results_view(QUIZ, last, True, identity)
@@ -217,7 +218,7 @@ def test_feedback_only_of_chosen_choices():
         (Choice("a", "A", True, "fb-a"), Choice("b", "B", False, "fb-b"), Choice("c", "C")),
     )
     view = reveal.results_view(
-        (question,), {"q": {"correct": False, "chosen": ["b", "gone"]}}, False, identity
+        (question,), Record(attempts=1, results={"q": [False, 0, ["b", "gone"]]}), False, identity
     )
     assert view["q"]["feedback"] == ["fb-b"] and view["q"]["chosen"] == ["b"]
     assert "fb-a" not in json.dumps(view)
@@ -226,24 +227,22 @@ def test_feedback_only_of_chosen_choices():
 # --- staff summary -------------------------------------------------------------------------------
 
 
-def contribution(kept, passed, **questions):
-    return {"kept": kept, "passed": passed, "questions": questions}
+def contribution(kept, passed, attempts=1, **questions):
+    """A learner's Record; questions as qid=(correct, [chosen])."""
+    results = {qid: [correct, float(correct), chosen] for qid, (correct, chosen) in questions.items()}
+    return Record(attempts=attempts, kept=kept, last=kept, passed=passed, results=results)
 
 
 def test_summary_counts_each_learner_once_by_latest_attempt():
     summary = stats.update_summary(
-        {}, None, contribution(0.0, False, lead={"correct": False, "chosen": ["col"]})
+        stats.load_summary(""), None, contribution(0.0, False, lead=(False, ["col"]))
     )
-    summary = stats.update_summary(
-        summary, None, contribution(1.0, True, lead={"correct": True, "chosen": ["ind"]})
-    )
-    first = contribution(0.0, False, lead={"correct": False, "chosen": ["col"]})
-    summary = stats.update_summary(
-        summary, first, contribution(1.0, True, lead={"correct": True, "chosen": ["ind"]})
-    )
+    summary = stats.update_summary(summary, None, contribution(1.0, True, lead=(True, ["ind"])))
+    first = contribution(0.0, False, lead=(False, ["col"]))
+    summary = stats.update_summary(summary, first, contribution(1.0, True, 2, lead=(True, ["ind"])))
     assert summary["learners"] == 2 and summary["attempts"] == 3 and summary["passed"] == 2
     assert summary["score_sum"] == 2.0
-    assert summary["questions"]["lead"] == {"answered": 2, "right": 2, "choices": {"col": 0, "ind": 2}}
+    assert summary["questions"]["lead"] == [2, 2, {"col": 0, "ind": 2}]  # answered, right, picks
 
 
 def test_staff_view_flags_the_most_missed_question():
@@ -253,9 +252,9 @@ def test_staff_view_flags_the_most_missed_question():
         "score_sum": 2.0,
         "attempts": 6,
         "questions": {
-            "lead": {"answered": 4, "right": 3, "choices": {"ind": 3, "col": 1}},
-            "stages": {"answered": 4, "right": 1, "choices": {"p": 4, "e": 2, "s": 1, "x": 3}},
-            "wioa": {"answered": 4, "right": 4, "choices": {"true": 4}},
+            "lead": [4, 3, {"ind": 3, "col": 1}],
+            "stages": [4, 1, {"p": 4, "e": 2, "s": 1, "x": 3}],
+            "wioa": [4, 4, {"true": 4}],
         },
     }
     view = stats.staff_view(summary, QUIZ, identity)
@@ -274,17 +273,10 @@ def test_report_rows():
             self.username, self.state = username, state
 
     states = [
-        State(
-            "ana",
-            {
-                "attempts_used": 2,
-                "kept_score": 0.5,
-                "passed": False,
-                "last_results": {"lead": {"correct": True, "chosen": ["ind"]}},
-            },
-        ),
+        State("ana", {"record": record.dump(contribution(0.5, False, 2, lead=(True, ["ind"])))}),
         State("ben", {}),
-        State("cy", {"attempts_used": 1, "kept_score": 1.0, "passed": True, "last_results": {}}),
+        State("dee", {"record": "{not json"}),  # unreadable: counted as no attempt, not a crash
+        State("cy", {"record": '{"attempts": 1, "kept": 1.0, "passed": true, "results": {}}'}),
     ]
     rows = list(stats.report_rows(iter(states), QUIZ))
     assert [name for name, _ in rows] == ["ana", "cy"]

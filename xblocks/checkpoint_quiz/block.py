@@ -1,8 +1,10 @@
 """The checkpoint_quiz XBlock: fields, views and the ``submit`` handler over the plain quiz modules.
 
-Questions live as YAML text (``questions_source``); ``questions.py`` reads them, ``scoring.py`` checks
-and scores answers, ``shuffle.py`` orders them per learner, ``reveal.py`` decides what the browser may
-see, ``stats.py`` keeps the staff summary and report, ``olx.py`` reads and writes the OLX form.
+Questions live as YAML text (``questions_source``); ``questions.py`` reads them, ``scoring.py`` holds
+the checking and scoring rules, ``answer_key.py`` compiles them once per content for the submit,
+``record.py`` is the learner's stored record, ``shuffle.py`` orders questions per learner, ``reveal.py``
+decides what the browser may see, ``stats.py`` keeps the staff summary and report, ``olx.py`` reads and
+writes the OLX form.
 """
 
 import hashlib
@@ -12,32 +14,22 @@ from xblock.core import XBlock
 from xblock.utils.studio_editable import StudioEditableXBlockMixin
 from xblock.validation import ValidationMessage
 
-from xblocks.checkpoint_quiz import olx, reveal, stats
-from xblocks.checkpoint_quiz.fields import LEARNER_STATE_FIELDS, FrozenDict, QuizFieldsMixin
+from xblocks.checkpoint_quiz import olx, record, reveal, stats
+from xblocks.checkpoint_quiz.answer_key import compile_quiz
+from xblocks.checkpoint_quiz.fields import QuizFieldsMixin
+from xblocks.checkpoint_quiz.handler import quiz_json_api
 from xblocks.checkpoint_quiz.questions import check_settings, questions_from_yaml, questions_to_yaml
 from xblocks.checkpoint_quiz.scenarios import SCENARIOS
-from xblocks.checkpoint_quiz.scoring import (
-    AnswerError,
-    attempts_left,
-    can_submit,
-    check_answers,
-    is_passed,
-    kept_score,
-    score_quiz,
-)
+from xblocks.checkpoint_quiz.scoring import AnswerError, attempts_left, can_submit, is_passed, kept_score
 from xblocks.checkpoint_quiz.shuffle import learner_order
 from xblocks.common.events import TrackedModuleMixin
-from xblocks.common.handlers import BadRequest, json_api
+from xblocks.common.handlers import BadRequest
 from xblocks.common.rendering import fragment, gettext, translations
 from xblocks.common.users import is_staff
 
 PACKAGE = "xblocks.checkpoint_quiz"
 EVENT_SUBMITTED = "edx.checkpoint_quiz.submitted"
 EVENT_PASSED = "edx.checkpoint_quiz.passed"
-
-
-def _untranslated(text):
-    return text
 
 
 def _js_strings(_):
@@ -87,8 +79,8 @@ class CheckpointQuizBlock(QuizFieldsMixin, TrackedModuleMixin, StudioEditableXBl
 
     @property
     def questions(self):
-        """The quiz's questions (tuple of ``questions.Question``)."""
-        return questions_from_yaml(self.questions_source)[0]
+        """The quiz's questions (``questions.QuestionSet``)."""
+        return compile_quiz(self.questions_source).questions
 
     def content_problems(self, data=None):
         """Authoring problems of ``data`` (this block, or Studio's proposed values)."""
@@ -110,30 +102,32 @@ class CheckpointQuizBlock(QuizFieldsMixin, TrackedModuleMixin, StudioEditableXBl
 
     # --- learner state -----------------------------------------------------------------------
 
-    def _reload_learner_state(self):
-        """Forget cached learner fields so the next reads come from the store.
+    def learner_record(self):
+        """This learner's ``record.Record`` (attempts, scores, latest answers)."""
+        return record.load(self.record)
 
-        XBlock caches a field on first read; a block instance that read its state earlier (another tab's
-        request in flight, a long view) would otherwise decide on stale attempts. Only fields without
-        unsaved changes are dropped.
+    def _stored(self, *names):
+        """The values of fields ``names`` as stored right now (None for one never stored).
+
+        Read from the field data, not from this instance's copies: another tab's request may have saved
+        since this instance first read them (the check-then-write in ``submit`` must see that).
         """
-        for name in (*LEARNER_STATE_FIELDS, "summary"):
-            field = self.fields[name]
-            if field in self._dirty_fields and field._is_dirty(self):
-                continue
-            self._dirty_fields.pop(field, None)
-            field._del_cached_value(self)
+        field_data = self._field_data
+        values = []
+        for name in names:
+            try:
+                values.append(field_data.get(self, name))
+            except KeyError:
+                values.append(None)
+        return values
 
-    def _visible(self):
-        return reveal.answers_visible(self.show_answers, self.passed, self.attempts_used, self.max_attempts)
-
-    def _status(self, visible):
+    def _status(self, rec, visible):
         return reveal.status_view(
-            attempts_used=self.attempts_used,
+            attempts_used=rec.attempts,
             max_attempts=self.max_attempts,
-            kept_score=self.kept_score,
-            last_score=self.last_score,
-            passed=self.passed,
+            kept_score=rec.kept,
+            last_score=rec.last,
+            passed=rec.passed,
             visible=visible,
             pass_ratio=self.pass_ratio,
         )
@@ -141,17 +135,15 @@ class CheckpointQuizBlock(QuizFieldsMixin, TrackedModuleMixin, StudioEditableXBl
     def _learner_key(self):
         return str(self.scope_ids.user_id)
 
-    def _results(self, visible):
-        return reveal.results_view(self.questions, self.last_results, visible, translations(self).gettext)
-
     def progress_summary(self):
         """The current learner's quiz state for the progress block (plain JSON-able)."""
+        rec = self.learner_record()
         return {
             "completion": self.completion_published,
-            "score": self.kept_score if self.kept_score is not None else 0.0,
-            "passed": bool(self.passed),
-            "attempts_used": self.attempts_used,
-            "attempts_left": attempts_left(self.max_attempts, self.attempts_used),
+            "score": rec.kept if rec.kept is not None else 0.0,
+            "passed": rec.passed,
+            "attempts_used": rec.attempts,
+            "attempts_left": attempts_left(self.max_attempts, rec.attempts),
         }
 
     # --- views -------------------------------------------------------------------------------
@@ -160,7 +152,8 @@ class CheckpointQuizBlock(QuizFieldsMixin, TrackedModuleMixin, StudioEditableXBl
         _ = translations(self).gettext
         problems = self.content_problems()
         staff = is_staff(self)
-        visible = self._visible()
+        rec = self.learner_record()
+        visible = reveal.answers_visible(self.show_answers, rec.passed, rec.attempts, self.max_attempts)
         ordered = learner_order(
             self.questions,
             self._learner_key(),
@@ -174,13 +167,21 @@ class CheckpointQuizBlock(QuizFieldsMixin, TrackedModuleMixin, StudioEditableXBl
             "questions": reveal.questions_view(ordered, _) if not problems else [],
             "problems": problems if staff else [],
             "broken": bool(problems),
-            "status": self._status(visible),
+            "status": self._status(rec, visible),
             "pass_percent": round(self.pass_ratio * 100),
-            "staff": stats.staff_view(self.summary, self.questions, _) if staff and not problems else None,
+            "staff": (
+                stats.staff_view(stats.load_summary(self.class_summary), self.questions, _)
+                if staff and not problems
+                else None
+            ),
         }
         # Author text (feedback, explanations) goes in an escaped data attribute, never in the init JSON:
         # the runtime writes init args into a <script> with plain json.dumps ("</script>" would break out).
-        ctx["results"] = self._results(visible) if (self.attempts_used or visible) and not problems else {}
+        ctx["results"] = (
+            reveal.results_view(self.questions, rec, visible, _)
+            if (rec.attempts or visible) and not problems
+            else {}
+        )
         init = {"status": ctx["status"], "strings": _js_strings(_)}
         return fragment(
             self,
@@ -195,15 +196,16 @@ class CheckpointQuizBlock(QuizFieldsMixin, TrackedModuleMixin, StudioEditableXBl
 
     # --- handlers ----------------------------------------------------------------------------
 
-    @json_api
+    @quiz_json_api
     def submit(self, data, suffix=""):
         """Score one attempt. Body ``{"answers": {"<question id>": ["<choice id>", ...]}}``.
 
-        Fields are read once into locals: each XBlock field read costs more than scoring a question.
+        Checks everything first (nothing is stored for bad input), then reads the stored record, checks
+        the attempts left and writes the new record and the class summary at once.
         """
-        questions, problems = questions_from_yaml(self.questions_source)
+        key = compile_quiz(self.questions_source)
         max_attempts, pass_ratio, weight = self.max_attempts, self.pass_ratio, self.weight
-        if problems or check_settings(pass_ratio, max_attempts, weight):
+        if key.problems or check_settings(pass_ratio, max_attempts, weight):
             raise BadRequest(
                 gettext(self, "This quiz is not ready yet: its questions have problems."), status=409
             )
@@ -213,15 +215,17 @@ class CheckpointQuizBlock(QuizFieldsMixin, TrackedModuleMixin, StudioEditableXBl
                 raise BadRequest(f'Unexpected field "{unexpected[0][:50]}": send only "answers".')
             raise BadRequest('"answers" is missing: send {"answers": {"<question id>": ["<choice id>"]}}.')
         try:
-            checked = check_answers(questions, data["answers"])
+            marked = key.mark(data["answers"])
         except AnswerError as err:
             if err.unanswered:
                 raise BadRequest(err.message, unanswered=err.unanswered) from None
             raise BadRequest(err.message) from None
 
-        # Check-then-increment on the stored value, saved at once: a second tab's request re-reads it.
-        self._reload_learner_state()
-        used = self.attempts_used
+        # Check-then-write on the stored record (not this instance's copy), saved at once: a request
+        # from another tab reads what this one wrote, so attempts can never exceed max_attempts.
+        stored_record, stored_summary = self._stored("record", "class_summary")
+        before = record.load(stored_record)
+        used = before.attempts
         if not can_submit(max_attempts, used):
             raise BadRequest(
                 gettext(self, "You have used all {max} attempts; your score is kept.").format(
@@ -229,45 +233,42 @@ class CheckpointQuizBlock(QuizFieldsMixin, TrackedModuleMixin, StudioEditableXBl
                 ),
                 status=409,
             )
-        before = (
-            {"kept": self.kept_score, "passed": self.passed, "questions": self.last_results} if used else None
-        )
+        previous = before if used else None
         used += 1
-        self.attempts_used = used
-        self.save()
-
-        result = score_quiz(questions, checked)
-        score = round(result.score, 6)
-        previous_kept = before["kept"] if before else None
+        score = round(marked.score, 6)
+        previous_kept = before.kept if previous else None
         kept = kept_score(self.scoring, previous_kept, score)
         passed = is_passed(kept, pass_ratio)
-        results = FrozenDict(
-            (qid, {"correct": r.correct, "credit": round(r.credit, 6), "chosen": list(r.chosen)})
-            for qid, r in result.questions.items()
+        outcomes = marked.outcomes
+        after = record.Record(
+            attempts=used,
+            kept=kept,
+            last=score,
+            passed=passed,
+            results=marked.results,
         )
-        self.last_score, self.kept_score, self.passed, self.last_results = score, kept, passed, results
-        after = {"kept": kept, "passed": passed, "questions": results}
-        self.summary = FrozenDict(stats.update_summary(self.summary, before, after))
+        self.record = record.dump(after)
+        self.class_summary = stats.count_attempt(stored_summary, previous, after)
+        self.force_save_fields(["record", "class_summary"])
 
         left = attempts_left(max_attempts, used)
+        attempt_passed = is_passed(score, pass_ratio)
         if previous_kept is None or kept != previous_kept:
             self.runtime.publish(self, "grade", {"value": kept * weight, "max_value": weight})
         self.publish_event(
             EVENT_SUBMITTED,
             {
                 "attempt": used,
-                "earned": result.earned,
-                "possible": result.possible,
+                "earned": marked.earned,
+                "possible": marked.possible,
                 "score": score,
-                "passed": is_passed(score, pass_ratio),
+                "passed": attempt_passed,
                 "kept_score": kept,
                 "attempts_left": left,
-                "questions": {
-                    qid: {"correct": r["correct"], "chosen": r["chosen"]} for qid, r in results.items()
-                },
+                "questions": {qid: outcome.event for qid, outcome in outcomes.items()},
             },
         )
-        if passed and not (before and before["passed"]):
+        if passed and not before.passed:
             self.publish_event(EVENT_PASSED, {"score": kept, "attempt": used})
         if passed or left == 0:
             self.raise_completion(1.0)
@@ -276,7 +277,7 @@ class CheckpointQuizBlock(QuizFieldsMixin, TrackedModuleMixin, StudioEditableXBl
         return {
             "attempt": used,
             "attempt_score": score,
-            "attempt_passed": is_passed(score, pass_ratio),
+            "attempt_passed": attempt_passed,
             "status": reveal.status_view(
                 attempts_used=used,
                 max_attempts=max_attempts,
@@ -286,8 +287,8 @@ class CheckpointQuizBlock(QuizFieldsMixin, TrackedModuleMixin, StudioEditableXBl
                 visible=visible,
                 pass_ratio=pass_ratio,
             ),
-            "results": reveal.results_view(
-                questions, results, visible, translations(self).gettext if visible else _untranslated
+            "results": reveal.attempt_results(
+                key.questions, outcomes, visible, translations(self).gettext if visible else None
             ),
         }
 

@@ -1,8 +1,11 @@
 """The checkpoint quiz's fields: authoring settings, questions (YAML text), learner state, class summary."""
 
-from xblock.fields import Boolean, Dict, Float, Integer, Scope, String
+import functools
+
+from xblock.fields import Boolean, Float, Integer, Scope, String
 
 from xblocks.checkpoint_quiz.olx import SCORING, SETTINGS, SHOW_ANSWERS
+from xblocks.common.events import TrackedModuleMixin
 
 SAMPLE_QUESTIONS = """\
 - id: industry-driven
@@ -19,58 +22,48 @@ SAMPLE_QUESTIONS = """\
 """
 
 
-class LongText(String):
-    """A String for long text that is cleaned once when stored or loaded, not again on every read.
+_PLAIN = String()
+
+
+@functools.lru_cache(maxsize=256)
+def _cleaned(text):
+    """``text`` without the control characters XML forbids (String's own cleaning), cached by text."""
+    return _PLAIN._sanitize(text)
+
+
+class CleanText(String):
+    """A String cleaned once when stored or loaded, not again on every read.
 
     ``String`` re-scans its whole value for control characters on each read; for the questions (several
-    KB, read on every request) that scan cost more than scoring a 20-question attempt.
+    KB, read on every request) that scan cost more than scoring a 20-question attempt. The cleaning is
+    the same; loading the same text again (content and settings only) reuses the cleaned text.
     """
 
     def _sanitize(self, value):  # XBlock calls this on every read of the cached value
         return value
 
     def from_json(self, value):
-        return String._sanitize(self, super().from_json(value))
+        value = super().from_json(value)
+        return _cleaned(value) if isinstance(value, str) else value
 
     def __set__(self, xblock, value):
-        super().__set__(xblock, String._sanitize(self, value))
+        super().__set__(xblock, _cleaned(value) if isinstance(value, str) else value)
 
 
-class FrozenDict(dict):
-    """A dict that refuses in-place changes, so it can be shared instead of deep-copied."""
+class JsonText(String):
+    """A String holding JSON text the block writes itself (``record.dump``, ``stats.dump_summary``).
 
-    def _refuse(self, *args, **kwargs):
-        raise TypeError("this value is frozen: build a new dict and assign it to the field")
-
-    __setitem__ = __delitem__ = clear = pop = popitem = setdefault = update = _refuse
-    __ior__ = _refuse
-
-    def __deepcopy__(self, memo):
-        return self
-
-    def __copy__(self):
-        return self
-
-
-class ReplacedDict(Dict):
-    """A Dict field the block only ever replaces (with a new dict), never changes in place.
-
-    XBlock deep-copies every mutable field on first read and again after each save to notice in-place
-    changes; for the per-question results and the class summary that copying cost more than the rest of
-    a submit. Values are kept as ``FrozenDict`` (top level refuses changes; nested values are never
-    changed by this block), so the copies become free. Assign ``FrozenDict`` values. The stored JSON is a
-    plain object.
+    orjson writes control characters escaped and the ids inside passed the id rule (ASCII letters,
+    digits and ``_ . : -``), so String's control-character scan (twice per write, once per read) has
+    nothing to remove; a value loaded from the store is still cleaned once, as String does.
     """
 
-    MUTABLE = False
+    def _sanitize(self, value):
+        return value
 
     def from_json(self, value):
         value = super().from_json(value)
-        return value if isinstance(value, FrozenDict) else FrozenDict(value or {})
-
-
-# Learner-state fields a submit re-reads from the store before deciding (see block._reload_learner_state).
-LEARNER_STATE_FIELDS = ("attempts_used", "kept_score", "last_score", "passed", "last_results")
+        return _PLAIN._sanitize(value) if isinstance(value, str) else value
 
 
 def _default(name):
@@ -117,7 +110,7 @@ class QuizFieldsMixin:
         scope=Scope.settings,
         help="Also show the questions in a per-learner order.",
     )
-    show_answers = String(
+    show_answers = CleanText(
         display_name="Show answers",
         default=_default("show_answers"),
         values=[{"display_name": v.replace("_", " "), "value": v} for v in SHOW_ANSWERS],
@@ -125,7 +118,7 @@ class QuizFieldsMixin:
         help="When correct answers and explanations are shown: always, after the learner passes or uses "
         "the last attempt, or never.",
     )
-    scoring = String(
+    scoring = CleanText(
         display_name="Score that counts",
         default=_default("scoring"),
         values=[{"display_name": v, "value": v} for v in SCORING],
@@ -133,8 +126,17 @@ class QuizFieldsMixin:
         help="best: the best attempt counts; last: the latest attempt counts.",
     )
 
+    # The shared mixin's module_id, same name, scope, default and help, as a CleanText: it is read for
+    # every tracking event, and String's per-read scan made that read cost as much as the event itself.
+    module_id = CleanText(
+        display_name=TrackedModuleMixin.module_id.display_name,
+        default=TrackedModuleMixin.module_id.default,
+        scope=TrackedModuleMixin.module_id.scope,
+        help=TrackedModuleMixin.module_id.help,
+    )
+
     # --- content ---
-    questions_source = LongText(
+    questions_source = CleanText(
         display_name="Questions (YAML)",
         default=SAMPLE_QUESTIONS,
         scope=Scope.content,
@@ -143,23 +145,19 @@ class QuizFieldsMixin:
         "[{id, text, correct, feedback}], answer (true_false), weight, partial_credit, explanation, source}.",
     )
 
-    # --- learner state ---
-    attempts_used = Integer(default=0, scope=Scope.user_state, help="Attempts this learner has submitted.")
-    kept_score = Float(
-        default=None, scope=Scope.user_state, help="The score that counts (0..1): best or last, per scoring."
-    )
-    last_score = Float(default=None, scope=Scope.user_state, help="The score (0..1) of the latest attempt.")
-    passed = Boolean(default=False, scope=Scope.user_state, help="Whether the kept score reaches pass_ratio.")
-    last_results = ReplacedDict(
-        default=FrozenDict(),
+    # --- learner state (one field: see record.py) ---
+    record = JsonText(
+        default="",
         scope=Scope.user_state,
-        help="The latest attempt per question: {qid: {correct, credit, chosen: [choice ids]}}.",
+        help="This learner's attempts, scores and latest answers as one JSON text (see record.py): "
+        '{"attempts", "kept", "last", "passed", "results": {qid: [correct, credit, [choice ids]]}}.',
     )
 
     # --- shared across learners ---
-    summary = ReplacedDict(
-        default=FrozenDict(),
+    class_summary = JsonText(
+        default="",
         scope=Scope.user_state_summary,
-        help="Class counters for the staff view: learners, passes, score sum, attempts, and per question "
-        "right answers and picks per choice (each learner counted once, by the latest attempt).",
+        help="Class counters for the staff view as one JSON text (see stats.py): learners, passes, score "
+        "sum, attempts, and per question right answers and picks per choice (each learner counted once, "
+        "by the latest attempt).",
     )

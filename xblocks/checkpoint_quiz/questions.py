@@ -96,15 +96,7 @@ class Question:
 
 
 class QuestionSet(tuple):
-    """The questions of a quiz in author order, with lookups by id (what ``questions_from_yaml`` returns)."""
-
-    @functools.cached_property
-    def by_id(self):
-        return {q.id: q for q in self}
-
-    @functools.cached_property
-    def index_of(self):
-        return {q.id: i for i, q in enumerate(self)}
+    """The questions of a quiz in author order (what ``questions_from_yaml`` returns)."""
 
 
 def question_label(index, question_id):

@@ -27,7 +27,7 @@ def answers_visible(show_answers, passed, attempts_used, max_attempts):
 
 def questions_view(ordered, gettext):
     """The form as the browser sees it: ``ordered`` is ``shuffle.learner_order`` output."""
-    labels = {"true": gettext("True"), "false": gettext("False")}
+    labels = choice_labels(gettext)
     view = []
     for question, choices in ordered:
         view.append(
@@ -45,9 +45,16 @@ def questions_view(ordered, gettext):
     return view
 
 
-def answer_view(question, gettext):
-    """Correct choices and explanation of one question: only for when ``answers_visible`` is True."""
-    labels = {"true": gettext("True"), "false": gettext("False")}
+def choice_labels(gettext):
+    """The shown labels of the true/false choices, translated once per request."""
+    return {"true": gettext("True"), "false": gettext("False")}
+
+
+def answer_view(question, labels):
+    """Correct choices and explanation of one question: only for when ``answers_visible`` is True.
+
+    ``labels`` is ``choice_labels(gettext)``.
+    """
     correct = [c for c in question.choices if c.correct]
     return {
         "answer": [c.id for c in correct],
@@ -57,29 +64,53 @@ def answer_view(question, gettext):
     }
 
 
-def results_view(questions, last_results, visible, gettext):
+def result_item(question, correct, credit, chosen):
+    """One question's result as the browser may see it before answers are visible.
+
+    Whether it was right, the credit, the chosen ids still in the question, their feedback: nothing
+    about the choices the learner did not pick.
+    """
+    by_id = question.choices_by_id
+    picked = [by_id[c] for c in chosen if c in by_id]
+    return {
+        "correct": bool(correct),
+        "credit": float(credit),
+        "chosen": [c.id for c in picked],
+        "feedback": [c.feedback for c in picked if c.feedback],
+    }
+
+
+def results_view(questions, record, visible, gettext):
     """Per question of the last attempt: right or not, feedback of the chosen choices; answers if visible.
 
-    ``last_results`` is the stored ``{qid: {"correct": bool, "chosen": [ids], "credit": x}}``.
+    ``record`` is the learner's ``record.Record``.
     """
+    labels = choice_labels(gettext) if visible else None
     view = {}
     for question in questions:
-        stored = (last_results or {}).get(question.id)
-        item = {}
-        if stored is not None:
-            by_id = question.choices_by_id
-            chosen = [by_id[c] for c in stored.get("chosen", ()) if c in by_id]
-            item = {
-                "correct": bool(stored.get("correct")),
-                "credit": float(stored.get("credit", 0.0)),
-                "chosen": [c.id for c in chosen],
-                "feedback": [c.feedback for c in chosen if c.feedback],
-            }
+        stored = record.result(question.id)
+        item = result_item(question, *stored) if stored is not None else {}
         if visible:
-            item.update(answer_view(question, gettext))
+            item.update(answer_view(question, labels))
         if item:
             view[question.id] = item
     return view
+
+
+def attempt_results(questions, outcomes, visible, gettext):
+    """The results of an attempt just scored (``outcomes``: qid -> ``answer_key.Outcome``).
+
+    Hidden answers: the outcomes' prepared items as they are (built once per content and pick by
+    ``result_item``; only serialized, never changed). Visible: each with its ``answer_view`` added.
+    """
+    if not visible:
+        return {qid: outcome.shown for qid, outcome in outcomes.items()}
+    labels = choice_labels(gettext)
+    return {
+        question.id: {**outcomes[question.id].shown, **answer_view(question, labels)}
+        for question in questions
+        if question.id in outcomes
+    }
 
 
 def status_view(*, attempts_used, max_attempts, kept_score, last_score, passed, visible, pass_ratio):

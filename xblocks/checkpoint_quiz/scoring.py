@@ -1,17 +1,22 @@
 """Checking a learner's answers, scoring them, and the attempt and pass rules. No runtime here.
 
-- ``check_answers(questions, answers)`` turns the submitted ``{"<question id>": ["<choice id>", ...]}``
-  into ``{qid: (choice ids...)}`` or raises ``AnswerError`` saying what and where (unknown ids, several
-  choices for a single, wrong types, unanswered questions listed in ``unanswered``).
-- ``score_question`` / ``score_quiz``: ``single`` and ``true_false`` are right or wrong; ``multiple`` is
+- ``check_choice(question, chosen, index)`` checks what was sent for one question (a list of choice ids)
+  and returns the choice ids in the author's order, None when the question was left unanswered, or raises
+  ``AnswerError`` saying what and where (wrong types, unknown ids, several choices for a single).
+- ``check_answers(questions, answers)`` does that for a whole ``{"<question id>": [...]}`` body (unknown
+  question ids refused, unanswered questions listed in ``AnswerError.unanswered``).
+- ``question_credit`` / ``score_quiz``: ``single`` and ``true_false`` are right or wrong; ``multiple`` is
   all-or-nothing, or with ``partial_credit`` (right picks - wrong picks) / correct choices, floored at 0;
   each question counts ``weight`` points.
 - ``kept_score`` (best or last), ``is_passed``, ``attempts_left``.
+
+The block scores through ``answer_key``, which applies these same rules once per distinct pick and keeps
+the outcomes with the parsed content.
 """
 
 from dataclasses import dataclass
 
-from xblocks.checkpoint_quiz.questions import QuestionSet, question_label
+from xblocks.checkpoint_quiz.questions import question_label
 
 EPSILON = 1e-9
 
@@ -25,51 +30,63 @@ class AnswerError(ValueError):
         self.unanswered = list(unanswered)
 
 
-def check_answers(questions, answers):
-    """``{qid: tuple of choice ids}`` in question order, or AnswerError (nothing is scored then)."""
-    if not isinstance(questions, QuestionSet):
-        questions = QuestionSet(questions)
+def check_answers_shape(answers, known_ids, count):
+    """AnswerError unless ``answers`` is an object whose keys are all known question ids."""
     if not isinstance(answers, dict):
         raise AnswerError('"answers" must be an object: {"<question id>": ["<choice id>", ...]}.')
-    if len(answers) > len(questions) or any(k not in questions.by_id for k in answers):
-        unknown = [str(k) for k in answers if k not in questions.by_id]
+    if len(answers) > count or not known_ids.issuperset(answers):
+        unknown = [str(k) for k in answers if k not in known_ids]
         shown = ", ".join(f'"{k[:100]}"' for k in unknown[:5])
         raise AnswerError(f"Unknown question id(s) in answers: {shown}.")
+
+
+def check_choice(question, chosen, index):
+    """The choice ids picked for ``question`` in the author's order; None if unanswered; else AnswerError."""
+    if chosen is None:
+        return None
+    qid = question.id
+    if type(chosen) is not list:
+        raise AnswerError(f"{question_label(index, qid)}: the answer must be a list of choice ids.")
+    if not chosen:
+        return None
+    known = question.choices_by_id
+    for choice_id in chosen:
+        if type(choice_id) is not str:
+            raise AnswerError(f"{question_label(index, qid)}: choice ids must be text.")
+        if choice_id not in known:
+            raise AnswerError(f'{question_label(index, qid)}: unknown choice id "{choice_id[:100]}".')
+    if len(chosen) == 1:
+        return (chosen[0],)
+    if question.kind != "multiple":
+        raise AnswerError(f"{question_label(index, qid)}: pick only one choice ({len(chosen)} were sent).")
+    if len(set(chosen)) != len(chosen):
+        raise AnswerError(f"{question_label(index, qid)}: a choice is listed twice.")
+    return tuple(c for c in question.choice_ids if c in chosen)
+
+
+def unanswered_error(questions, unanswered):
+    """The AnswerError listing every unanswered question (ids in question order)."""
+    index_of = {q.id: i for i, q in enumerate(questions)}
+    labels = ", ".join(question_label(index_of[q], q) for q in unanswered)
+    return AnswerError(f"Answer every question before submitting; unanswered: {labels}.", unanswered)
+
+
+def check_answers(questions, answers):
+    """``{qid: tuple of choice ids}`` in question order, or AnswerError (nothing is scored then)."""
+    check_answers_shape(answers, frozenset(q.id for q in questions), len(questions))
     checked, unanswered = {}, []
     for index, question in enumerate(questions):
-        qid = question.id
-        chosen = answers.get(qid)
+        chosen = check_choice(question, answers.get(question.id), index)
         if chosen is None:
-            unanswered.append(qid)
-            continue
-        if type(chosen) is not list:
-            raise AnswerError(f"{question_label(index, qid)}: the answer must be a list of choice ids.")
-        if not chosen:
-            unanswered.append(qid)
-            continue
-        known = question.choices_by_id
-        for choice_id in chosen:
-            if type(choice_id) is not str:
-                raise AnswerError(f"{question_label(index, qid)}: choice ids must be text.")
-            if choice_id not in known:
-                raise AnswerError(f'{question_label(index, qid)}: unknown choice id "{choice_id[:100]}".')
-        if len(chosen) > 1:
-            if question.kind != "multiple":
-                raise AnswerError(
-                    f"{question_label(index, qid)}: pick only one choice ({len(chosen)} were sent)."
-                )
-            if len(set(chosen)) != len(chosen):
-                raise AnswerError(f"{question_label(index, qid)}: a choice is listed twice.")
-            checked[qid] = tuple(c for c in question.choice_ids if c in chosen)  # the author's order
+            unanswered.append(question.id)
         else:
-            checked[qid] = (chosen[0],)
+            checked[question.id] = chosen
     if unanswered:
-        labels = ", ".join(question_label(questions.index_of[q], q) for q in unanswered)
-        raise AnswerError(f"Answer every question before submitting; unanswered: {labels}.", unanswered)
+        raise unanswered_error(questions, unanswered)
     return checked
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class QuestionResult:
     """How one question went: ``credit`` is 0..1, ``earned`` = credit x weight."""
 
@@ -91,7 +108,11 @@ class QuizResult:
 
     @property
     def score(self):
-        return self.earned / self.possible if self.possible > 0 else 0.0
+        return score_of(self.earned, self.possible)
+
+
+def score_of(earned, possible):
+    return earned / possible if possible > 0 else 0.0
 
 
 def question_credit(question, chosen):
@@ -106,6 +127,7 @@ def question_credit(question, chosen):
 
 
 def score_question(question, chosen):
+    """The QuestionResult of ``chosen`` (checked choice ids) on ``question``."""
     chosen = tuple(chosen)
     credit = question_credit(question, chosen)
     weight = question.weight

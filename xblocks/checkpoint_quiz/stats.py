@@ -1,50 +1,140 @@
 """What staff see: the class summary kept in ``user_state_summary`` and the per-learner report rows.
 
 The summary counts each learner once, by their latest attempt: on every submit the learner's previous
-contribution (stored in their own state) is taken out and the new one put in, so shares stay "of the
-learners who answered". Pure functions over plain dicts; the block stores the result.
+record (their own state) is taken out and the new one put in, so shares stay "of the learners who
+answered". Only questions whose answer changed since the learner's previous attempt are touched. Pure
+functions over plain data; the block stores the result.
 
-Summary shape: ``{"learners", "passed", "score_sum", "attempts", "questions": {qid: {"answered",
-"right", "choices": {cid: picks}}}}``. A contribution: ``{"kept", "passed", "questions": {qid:
-{"correct", "chosen"}}}``.
+Summary (one JSON text, the ``class_summary`` field)::
+
+    {"learners": 2, "passed": 1, "score_sum": 1.5, "attempts": 3,
+     "questions": {"<qid>": [<answered>, <right>, {"<cid>": <picks>, ...}], ...}}
+
+(per question a short list rather than a mapping: a third less text to read and write on every submit).
+
+Reading is forgiving: unreadable parts count as zero (a view never fails on stored data).
 """
 
-EMPTY = {"learners": 0, "passed": 0, "score_sum": 0.0, "attempts": 0, "questions": {}}
+import orjson
+
+from xblocks.checkpoint_quiz.record import clean_results, from_state
+from xblocks.checkpoint_quiz.reveal import choice_labels
+
+COUNTERS = ("learners", "passed", "attempts")
 
 
-def _apply(summary, contribution, sign, copied):
-    summary["passed"] += sign * int(bool(contribution.get("passed")))
-    summary["score_sum"] += sign * float(contribution.get("kept") or 0.0)
-    questions = summary["questions"]
-    for qid, result in (contribution.get("questions") or {}).items():
-        if qid not in copied:  # copy-on-write: the stored summary is never changed in place
-            old = questions.get(qid) or {"answered": 0, "right": 0, "choices": {}}
-            questions[qid] = {**old, "choices": dict(old.get("choices") or {})}
-            copied.add(qid)
-        stats = questions[qid]
-        stats["answered"] += sign
-        stats["right"] += sign * int(bool(result.get("correct")))
-        choices = stats["choices"]
-        for cid in result.get("chosen") or ():
-            choices[cid] = choices.get(cid, 0) + sign
+def empty_summary():
+    return {"learners": 0, "passed": 0, "score_sum": 0.0, "attempts": 0, "questions": {}}
+
+
+def _count(value):
+    return value if type(value) is int else 0
+
+
+def load_summary(text):
+    """A new, well-formed summary dict from its stored text; unreadable parts count as zero."""
+    summary = empty_summary()
+    if not text or not isinstance(text, str | bytes):
+        return summary
+    try:
+        data = orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return summary
+    if not isinstance(data, dict):
+        return summary
+    for name in COUNTERS:
+        summary[name] = _count(data.get(name))
+    score_sum = data.get("score_sum")
+    if isinstance(score_sum, int | float) and not isinstance(score_sum, bool):
+        summary["score_sum"] = float(score_sum)  # orjson reads no NaN or Infinity
+    questions = data.get("questions")
+    for qid, stats in (questions if isinstance(questions, dict) else {}).items():
+        if isinstance(stats, list) and len(stats) == 3:
+            answered, right, choices = stats
+            choices = {cid: _count(n) for cid, n in choices.items()} if isinstance(choices, dict) else {}
+            summary["questions"][qid] = [_count(answered), _count(right), choices]
+    return summary
+
+
+def dump_summary(summary):
+    """The stored text of ``summary`` (compact JSON)."""
+    return orjson.dumps(summary).decode()
 
 
 def update_summary(summary, previous, current):
-    """A new summary with one learner's ``previous`` contribution (None the first time) replaced.
+    """Count a learner's ``current`` record in ``summary`` in place of ``previous`` (None the first time).
 
-    ``summary`` is not changed: only the parts that change are copied.
+    ``summary`` must be well formed and hold what ``previous`` counted (``load_summary`` then
+    ``_reserve`` make it so); it is this request's own: it is changed and returned. ``previous`` and
+    ``current`` are ``record.Record``; only questions whose stored result changed are touched.
     """
-    result = {**EMPTY, **(summary or {})}
-    result["questions"] = dict(result.get("questions") or {})
-    copied = set()
-    result["attempts"] += 1
+    summary["attempts"] += 1
     if previous is None:
-        result["learners"] += 1
+        summary["learners"] += 1
+        old_results = {}
     else:
-        _apply(result, previous, -1, copied)
-    _apply(result, current, +1, copied)
-    result["score_sum"] = round(result["score_sum"], 9)
-    return result
+        summary["passed"] -= previous.passed
+        summary["score_sum"] -= previous.kept or 0.0
+        old_results = previous.results
+    summary["passed"] += current.passed
+    summary["score_sum"] = round(summary["score_sum"] + (current.kept or 0.0), 9)
+    questions = summary["questions"]
+    matched = 0
+    for qid, new in current.results.items():
+        old = old_results.get(qid)
+        if old is None:  # a question this learner had not answered before
+            stats = questions.get(qid)
+            if stats is None:
+                stats = questions[qid] = [0, 0, {}]
+            stats[0] += 1
+            stats[1] += new[0]
+            choices = stats[2]
+        else:
+            matched += 1
+            if old == new:  # same answer as last time: nothing moves
+                continue
+            stats = questions[qid]
+            stats[1] += new[0] - old[0]
+            choices = stats[2]
+            for cid in old[2]:
+                choices[cid] -= 1
+        for cid in new[2]:
+            choices[cid] = choices.get(cid, 0) + 1
+    if matched < len(old_results):  # questions gone from the quiz since the last attempt
+        for qid, old in old_results.items():
+            if qid not in current.results:
+                stats = questions[qid]
+                stats[0] -= 1
+                stats[1] -= old[0]
+                for cid in old[2]:
+                    stats[2][cid] -= 1
+    return summary
+
+
+def _reserve(summary, previous):
+    """Make room in ``summary`` for everything ``previous`` counted (zeros where it is missing)."""
+    if previous is not None:
+        for qid, (_correct, _credit, chosen) in previous.results.items():
+            stats = summary["questions"].setdefault(qid, [0, 0, {}])
+            for cid in chosen:
+                stats[2].setdefault(cid, 0)
+    return summary
+
+
+def count_attempt(text, previous, current):
+    """The summary text after a learner's attempt: ``update_summary`` on the stored ``text``.
+
+    Stored data this block wrote is well formed and goes straight through; anything else (unreadable
+    text, wrong shapes in the summary or in the learner's previous record, a summary that lost what the
+    previous attempt counted) is cleaned first and then counted the same way, never a failure.
+    """
+    try:
+        summary = orjson.loads(text) if text else empty_summary()
+        return dump_summary(update_summary(summary, previous, current))
+    except (TypeError, ValueError, LookupError, AttributeError):  # JSONDecodeError is a ValueError
+        if previous is not None:
+            previous = previous._replace(results=clean_results(previous.results))
+        return dump_summary(update_summary(_reserve(load_summary(text), previous), previous, current))
 
 
 def _share(part, whole):
@@ -52,27 +142,31 @@ def _share(part, whole):
 
 
 def staff_view(summary, questions, gettext):
-    """Numbers and rows for the staff panel (bars are shares 0..1); ``most_missed`` is a question id."""
-    summary = summary or EMPTY
+    """Numbers and rows for the staff panel (bars are shares 0..1); ``most_missed`` is a question id.
+
+    ``summary`` is a well-formed summary dict (``load_summary``).
+    """
+    summary = summary or empty_summary()
+    counted = summary.get("questions") or {}
     learners = summary.get("learners", 0)
+    nothing = (0, 0, {})
+    labels = choice_labels(gettext)
     rows = []
     for question in questions:
-        stats = summary.get("questions", {}).get(question.id, {"answered": 0, "right": 0, "choices": {}})
-        answered = stats.get("answered", 0)
-        labels = {"true": gettext("True"), "false": gettext("False")}
+        answered, right, picks = counted.get(question.id, nothing)
         rows.append(
             {
                 "id": question.id,
                 "prompt": question.prompt,
                 "answered": answered,
-                "right_share": _share(stats.get("right", 0), answered),
+                "right_share": _share(right, answered),
                 "choices": [
                     {
                         "id": c.id,
                         "text": labels[c.id] if question.kind == "true_false" else c.text,
                         "correct": c.correct,
-                        "picks": stats.get("choices", {}).get(c.id, 0),
-                        "share": _share(stats.get("choices", {}).get(c.id, 0), answered),
+                        "picks": picks.get(c.id, 0),
+                        "share": _share(picks.get(c.id, 0), answered),
                     }
                     for c in question.choices
                 ],
@@ -97,30 +191,31 @@ def staff_view(summary, questions, gettext):
     }
 
 
-def report_row(state, questions):
-    """One learner's report columns from their stored state (field name -> JSON value)."""
-    kept = state.get("kept_score")
+def report_row(record, questions):
+    """One learner's report columns from their ``record.Record``."""
     row = {
-        "Score": "" if kept is None else round(float(kept), 4),
-        "Passed": bool(state.get("passed", False)),
-        "Attempts": int(state.get("attempts_used", 0) or 0),
+        "Score": "" if record.kept is None else round(record.kept, 4),
+        "Passed": record.passed,
+        "Attempts": record.attempts,
     }
-    last = state.get("last_results") or {}
     for question in questions:
-        result = last.get(question.id) or {}
-        row[f"{question.id}: chosen"] = ", ".join(result.get("chosen") or [])
-        row[f"{question.id}: correct"] = bool(result.get("correct")) if result else ""
+        result = record.result(question.id)
+        row[f"{question.id}: chosen"] = ", ".join(result[2]) if result else ""
+        row[f"{question.id}: correct"] = result[0] if result else ""
     return row
 
 
 def report_rows(user_state_iterator, questions, limit_responses=None):
-    """``(username, columns)`` per learner who attempted the quiz, at most ``limit_responses`` rows."""
+    """``(username, columns)`` per learner who attempted the quiz, at most ``limit_responses`` rows.
+
+    Each item has ``username`` and ``state`` (field name -> stored JSON value), as the LMS gives them.
+    """
     count = 0
     for user_state in user_state_iterator:
         if limit_responses is not None and count >= limit_responses:
             return
-        state = getattr(user_state, "state", None) or {}
-        if not state.get("attempts_used"):
+        record = from_state(getattr(user_state, "state", None) or {})
+        if not record.attempts:
             continue
-        yield user_state.username, report_row(state, questions)
+        yield user_state.username, report_row(record, questions)
         count += 1
