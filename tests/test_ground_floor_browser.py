@@ -29,10 +29,14 @@ def test_index_lists_every_block_scenario(browser):
 @pytest.mark.parametrize("block", ["checkpoint_quiz", "stage_toolkit", "chaptered_video"])
 def test_staff_see_a_staff_view_learners_do_not(browser, block):
     browser.get(browser.preview.url(f"/scenario/{block}.0/?student=gf_learner"))
-    WebDriverWait(browser, 20).until(EC.presence_of_element_located((By.CSS_SELECTOR, ".preview [data-block-type]")))
+    WebDriverWait(browser, 20).until(
+        EC.presence_of_element_located((By.CSS_SELECTOR, ".preview [data-block-type]"))
+    )
     learner = _visible_lines(browser)
     browser.get(browser.preview.url(f"/scenario/{block}.0/?student=staff_gf"))
-    WebDriverWait(browser, 20).until(EC.presence_of_element_located((By.CSS_SELECTOR, ".preview [data-block-type]")))
+    WebDriverWait(browser, 20).until(
+        EC.presence_of_element_located((By.CSS_SELECTOR, ".preview [data-block-type]"))
+    )
     staff = _visible_lines(browser)
     assert staff - learner, f"{block}: the staff page shows nothing the learner page does not"
     screenshot(browser, f"staff-{block}")

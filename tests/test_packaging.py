@@ -50,7 +50,7 @@ def test_wheel_installed_in_fresh_venv_registers_blocks(wheel, tmp_path):
         "print([e.name for e in entry_points(group='console_scripts') if e.name == 'facilitator-course']);"
         "print(sorted(p.name for p in r.files('xblocks').joinpath('chaptered_video', 'static').iterdir()))"
     )
-    # Only the wheel is installed (no dependencies): read metadata and files, import nothing that needs XBlock.
+    # Only the wheel is installed (no dependencies): read metadata and files; import nothing needing XBlock.
     done = subprocess.run([str(python), "-c", script], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     out = done.stdout

@@ -9,11 +9,10 @@ from xblock.validation import ValidationMessage
 
 from xblocks.chaptered_video import coverage, olx, staff
 from xblocks.chaptered_video.fields import VideoFields
-from xblocks.chaptered_video.json_text import json_text_api
 from xblocks.chaptered_video.state import LearnerState
 from xblocks.common.chapters import chapter_bounds
 from xblocks.common.events import TrackedModuleMixin
-from xblocks.common.handlers import BadRequest
+from xblocks.common.handlers import BadRequest, json_api
 from xblocks.common.rendering import fragment, gettext, translations
 from xblocks.common.timecode import format_time
 from xblocks.common.users import is_staff
@@ -232,7 +231,7 @@ class ChapteredVideoBlock(VideoFields, TrackedModuleMixin, StudioEditableXBlockM
 
     # --- handlers ---------------------------------------------------------------------------------
 
-    @json_text_api
+    @json_api
     def report_progress(self, data, suffix=""):
         """Merge what was played (``{"watched": [[start, end], ...], "position": s}``); answer progress.
 

@@ -17,13 +17,12 @@ from xblock.validation import ValidationMessage
 from xblocks.checkpoint_quiz import olx, record, reveal, stats
 from xblocks.checkpoint_quiz.answer_key import compile_quiz
 from xblocks.checkpoint_quiz.fields import QuizFieldsMixin
-from xblocks.checkpoint_quiz.handler import quiz_json_api
 from xblocks.checkpoint_quiz.questions import check_settings, questions_from_yaml, questions_to_yaml
 from xblocks.checkpoint_quiz.scenarios import SCENARIOS
 from xblocks.checkpoint_quiz.scoring import AnswerError, attempts_left, can_submit, is_passed, kept_score
 from xblocks.checkpoint_quiz.shuffle import learner_order
 from xblocks.common.events import TrackedModuleMixin
-from xblocks.common.handlers import BadRequest
+from xblocks.common.handlers import BadRequest, json_api
 from xblocks.common.rendering import fragment, gettext, translations
 from xblocks.common.users import is_staff
 
@@ -196,7 +195,7 @@ class CheckpointQuizBlock(QuizFieldsMixin, TrackedModuleMixin, StudioEditableXBl
 
     # --- handlers ----------------------------------------------------------------------------
 
-    @quiz_json_api
+    @json_api
     def submit(self, data, suffix=""):
         """Score one attempt. Body ``{"answers": {"<question id>": ["<choice id>", ...]}}``.
 

@@ -1,7 +1,8 @@
 """JSON handlers with the input rules every block shares.
 
 ``json_api`` wraps ``XBlock.handler``: POST only (405), a body of at most 64 KiB, strict JSON (no NaN or
-Infinity), a JSON object at the top; the handler gets the parsed dict and returns a dict. Any
+Infinity), a JSON object at the top; the handler gets the parsed dict and returns a dict (encoded with
+orjson) or JSON text it built itself (str or bytes, for hot handlers that assemble cached pieces). Any
 ``BadRequest`` (or ``JsonHandlerError``) becomes a JSON error answer with its status, and nothing the
 handler had not yet saved is kept: handlers validate first, then change fields.
 """
@@ -10,6 +11,7 @@ import functools
 import json
 import math
 
+import orjson
 from webob import Response
 from xblock.core import XBlock
 from xblock.exceptions import JsonHandlerError
@@ -55,8 +57,13 @@ def parse_json_body(body):
 
 
 def json_response(data, status=200):
-    """A webob JSON response; NaN can never leave the server."""
-    body = json.dumps(data, allow_nan=False, separators=(",", ":")).encode("utf-8")
+    """A webob JSON response from a dict/list (orjson: NaN goes out as null, never NaN) or JSON text."""
+    if isinstance(data, bytes):
+        body = data
+    elif isinstance(data, str):
+        body = data.encode("utf-8")
+    else:
+        body = orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS)
     return Response(body=body, status=status, content_type="application/json", charset="utf-8")
 
 
