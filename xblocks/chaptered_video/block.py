@@ -210,6 +210,7 @@ class ChapteredVideoBlock(VideoFields, TrackedModuleMixin, StudioEditableXBlockM
         }
         init_args = {
             "reportUrl": self.runtime.handler_url(self, "report_progress"),
+            "moduleId": self.tracking_id,
             "duration": config.duration,
             "position": position,
             "longVideo": long_video,

@@ -8,6 +8,7 @@ charts and CSV in ``staff.py`` and ``charts.py``.
 
 import datetime
 import hashlib
+from urllib.parse import quote
 
 from webob import Response
 from xblock.completable import XBlockCompletionMode
@@ -24,6 +25,13 @@ from xblocks.facilitator_progress import olx, progress, scenarios, sources, staf
 
 PACKAGE = "xblocks.facilitator_progress"
 MAX_LEARNERS_ON_RECORD = 20_000
+
+
+def at_second(href, ref, seconds):
+    """``href#t=SECONDS&module=REF``: the chaptered video on the page opened there seeks to that second."""
+    if not href or seconds is None:
+        return href
+    return f"{href}#t={float(seconds):.0f}&module={quote(str(ref), safe='')}"
 
 
 @XBlock.needs("i18n")
@@ -118,7 +126,7 @@ class FacilitatorProgressBlock(StudioEditableXBlockMixin, TrackedModuleMixin, XB
                 part["href"] = links[part["ref"]]
         step = progress.next_step(self.tracks, statuses, _)
         if step:
-            step["href"] = links[step["ref"]]
+            step["href"] = at_second(links[step["ref"]], step["ref"], step.get("seconds"))
         overall = progress.overall(self.tracks, statuses)
         return {
             "overall_percent": round(100 * overall),
@@ -141,6 +149,7 @@ class FacilitatorProgressBlock(StudioEditableXBlockMixin, TrackedModuleMixin, XB
             if track["kind"] == "session" and track.get("session"):
                 status = statuses.get(track["ref"])
                 targets[track["session"]] = {
+                    "ref": track["ref"],
                     "href": self.link(track),
                     "usage_id": status.usage_id if status else "",
                 }
@@ -276,7 +285,7 @@ class FacilitatorProgressBlock(StudioEditableXBlockMixin, TrackedModuleMixin, XB
         targets = self.session_targets()
         for result in results:
             target = targets.get(result["session"], {})
-            result["href"] = target.get("href", "")
+            result["href"] = at_second(target.get("href", ""), target.get("ref", ""), result.get("seconds"))
             result["usage_id"] = target.get("usage_id", "")
         self.publish_event(
             "edx.facilitator_progress.transcripts_searched",

@@ -235,8 +235,24 @@ function ChapteredVideoInit(runtime, element, args) {
   if (chaptersEl) { chaptersEl.track.mode = "hidden"; }
 
   // --- player events ------------------------------------------------------------------------------
+  // A link to "#t=SECONDS&module=ID" (from the progress page's Continue or transcript search) opens
+  // this video at that second, when it names this video or names none.
+  function linkedSecond() {
+    var params = new URLSearchParams((window.location.hash || "").replace(/^#/, ""));
+    var t = parseFloat(params.get("t"));
+    var wanted = params.get("module");
+    if (!isFinite(t) || t < 0 || t > duration) { return null; }
+    if (wanted && wanted !== args.moduleId) { return null; }
+    return t;
+  }
   video.addEventListener("loadedmetadata", function () {
-    if (args.position >= 5 && args.position < duration - 5 && video.currentTime < 1) {
+    var linked = linkedSecond();
+    if (linked !== null) {
+      video.currentTime = linked;
+      lastTime = linked;
+      var resumeBox = q(".cv-resume");
+      if (resumeBox) { resumeBox.hidden = true; }
+    } else if (args.position >= 5 && args.position < duration - 5 && video.currentTime < 1) {
       video.currentTime = args.position;
       lastTime = args.position;
     }
