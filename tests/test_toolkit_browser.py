@@ -125,3 +125,52 @@ def test_too_long_reflection_shows_the_server_error(browser):
         )
     )
     assert area.get_attribute("value") == ""
+
+
+@pytest.mark.browser
+def test_saved_clears_while_typing_and_leaving_the_page_saves_the_last_words(browser):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    student = f"toolkit-{uuid.uuid4().hex[:8]}"
+    selector = ".stage-toolkit textarea[data-reflection='industry-scope']"
+    browser.get(browser.preview.url(f"{SCENARIO}?student={student}"))
+    wait = WebDriverWait(browser, 20)
+    area = wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, selector)))
+    status = browser.find_element(By.CSS_SELECTOR, ".stage-toolkit .tk-reflection [data-role=status]")
+    area.send_keys("Health care")
+    wait.until(lambda d: status.text == "Saved")
+    area.send_keys(" and logistics")
+    assert status.text != "Saved"  # not saved yet: the page must not claim it is
+    # Leave before the debounce fires: the page's pagehide sends the last words on the way out.
+    browser.get(browser.preview.url(f"/scenario/stage_toolkit.0/?student=other-{student}"))
+    browser.get(browser.preview.url(f"{SCENARIO}?student={student}"))
+    area = wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, selector)))
+    assert area.get_attribute("value") == "Health care and logistics"
+
+
+@pytest.mark.browser
+def test_opening_a_resource_is_recorded_and_shown(browser):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    student = f"toolkit-{uuid.uuid4().hex[:8]}"
+    browser.get(browser.preview.url(f"{SCENARIO}?student={student}"))
+    wait = WebDriverWait(browser, 20)
+    link = wait.until(
+        ec.presence_of_element_located((By.CSS_SELECTOR, ".stage-toolkit a[data-resource='sector-report']"))
+    )
+    mark = link.find_element(By.XPATH, "..").find_element(By.CSS_SELECTOR, "[data-role=opened]")
+    assert not mark.is_displayed()
+    home = browser.current_window_handle
+    link.click()
+    browser.switch_to.window(home)
+    wait.until(lambda d: mark.is_displayed())
+    events = [
+        r
+        for r in read_tracking_log(browser.preview.tracking_log)
+        if r["username"] == student and r["event_type"] == "edx.stage_toolkit.resource_opened"
+    ]
+    assert [r["event"]["resource"] for r in events] == ["sector-report"]

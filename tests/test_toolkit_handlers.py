@@ -359,3 +359,22 @@ def test_each_learner_is_counted_once(harness, toolkit):
     summary = harness.block(toolkit, "staff_1").staff_summary()
     assert summary["learners"] == 2
     assert summary["items"][1]["count"] == 2 and summary["items"][1]["share"] == 100
+
+
+def test_page_says_where_the_stage_sits_and_marks_opened_resources(harness, toolkit):
+    harness.call_handler(toolkit, "open_resource", {"resource": "nga"}, user="ana")
+    ana = page(harness, toolkit, "ana")
+    assert "Stage 1 of 3: <strong>Planning</strong>" in ana
+    assert '<ol class="tk-journey" aria-label="Where this stage sits in the partnership journey">' in ana
+    assert "<nav" not in ana  # a list of stages, not navigation: it holds no links
+    assert '(PDF<span data-role="opened" hidden>, opened</span>)' in ana
+    assert '(web page<span data-role="opened">, opened</span>)' in ana
+    assert '(web page<span data-role="opened" hidden>' in page(harness, toolkit, "ben")
+
+
+def test_an_unknown_stage_renders_without_a_position(harness):
+    block = harness.parse(
+        '<stage_toolkit stage="&lt;b&gt;later"><checklist_item id="a">A</checklist_item></stage_toolkit>'
+    )
+    text = page(harness, block, "ana")
+    assert "Stage: <strong>&lt;b&gt;later</strong>" in text and 'aria-current="step"' not in text

@@ -195,6 +195,31 @@ BROKEN = [
         ['<step id="s" title="T" session="Session 2!">x</step>'],
         '<step id="s">: session "Session 2!" is not a session id',
     ),
+    (
+        '<stage_toolkit stage="planning">',
+        ['<step id="s" title="T" session="session-2" ref="v" start="soon">x</step>'],
+        "<step id=\"s\">: start: 'soon' is not a time",
+    ),
+    (
+        '<stage_toolkit stage="planning">',
+        ['<step id="s" title="T" session="session-2" ref="v" start="-5">x</step>'],
+        "<step id=\"s\">: start: '-5' is not a time",
+    ),
+    (
+        '<stage_toolkit stage="planning">',
+        ['<step id="s" title="T" session="session-2" start="1:00">x</step>'],
+        '<step id="s">: a start needs a ref',
+    ),
+    (
+        '<stage_toolkit stage="planning">',
+        ['<step id="s" title="T" ref="session-2-video">x</step>'],
+        '<step id="s">: a ref needs a session',
+    ),
+    (
+        '<stage_toolkit stage="planning">',
+        ['<step id="s" title="T" session="session-2" ref="../x&quot;&gt;">x</step>'],
+        '<step id="s">: ref "../x">" must be the module id of a video',
+    ),
     ('<stage_toolkit stage="planning">', ["<video/>"], "<video>: unknown element"),
     (
         '<stage_toolkit stage="planning">',

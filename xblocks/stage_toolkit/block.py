@@ -6,6 +6,7 @@ rules in ``progress.py``, the fields in ``fields.py`` and the handlers in ``hand
 
 import hashlib
 import re
+from urllib.parse import quote
 
 from lxml import etree
 from xblock.core import XBlock
@@ -15,7 +16,7 @@ from xblock.validation import ValidationMessage
 from xblocks.common.events import TrackedModuleMixin
 from xblocks.common.rendering import fragment, gettext
 from xblocks.common.users import is_staff
-from xblocks.stage_toolkit import olx, progress, scenarios
+from xblocks.stage_toolkit import olx, progress, report, scenarios
 from xblocks.stage_toolkit.fields import ToolkitFieldsMixin
 from xblocks.stage_toolkit.handlers import ToolkitHandlersMixin
 from xblocks.stage_toolkit.sanitize import clean_html, safe_resource_link
@@ -84,16 +85,28 @@ class StageToolkitBlock(
             "title": self.display_name,
             "stage": self.stage,
             "stage_label": self.stage_label(self.stage),
+            "stage_position": progress.stage_position(self.stage),
             "journey": [
                 dict(entry, label=self.stage_label(entry["stage"])) for entry in progress.journey(self.stage)
             ],
             "overview": clean_html(toolkit.overview),
             "steps": [
-                {"id": s.id, "title": s.title, "html": clean_html(s.html), "watch": self.watch_label(s)}
+                {
+                    "id": s.id,
+                    "title": s.title,
+                    "html": clean_html(s.html),
+                    "watch": self.watch_label(s),
+                    "watch_href": self.watch_href(s),
+                }
                 for s in toolkit.steps
             ],
             "resources": [
-                {"id": r.id, "title": r.title, "href": safe_resource_link(r.href), "kind": r.kind}
+                {
+                    "id": r.id,
+                    "title": r.title,
+                    "href": safe_resource_link(r.href),
+                    "kind": self.kind_label(r.kind),
+                }
                 for r in toolkit.resources
             ],
             "items": [
@@ -149,6 +162,35 @@ class StageToolkitBlock(
             )
         return gettext(self, "Watch: {session}").format(session=session)
 
+    def watch_href(self, step):
+        """Where a step's "Watch" line links: the session video at the step's second, or "" (no link).
+
+        Needs the step's ``ref`` (the video's module_id) and a course (in the LMS the usage key has
+        one; the block workbench has none): ``/courses/<course>/jump_to_id/<ref>#t=S&module=<ref>``, the
+        form the progress page uses and the chaptered video honours.
+        """
+        course_key = getattr(self.scope_ids.usage_id, "course_key", None)
+        if (
+            not step.ref
+            or not step.session
+            or course_key is None
+            or not hasattr(course_key, "make_usage_key")
+        ):
+            return ""
+        return jump_link(str(course_key), step.ref, step.start)
+
+    def kind_label(self, kind):
+        labels = {
+            "pdf": gettext(self, "PDF"),
+            "link": gettext(self, "web page"),
+            "video": gettext(self, "video"),
+            "document": gettext(self, "document"),
+            "spreadsheet": gettext(self, "spreadsheet"),
+            "slides": gettext(self, "slides"),
+            "page": gettext(self, "page"),
+        }
+        return labels.get(kind, kind)
+
     def js_strings(self):
         return {
             "saving": gettext(self, "Saving…"),
@@ -195,29 +237,15 @@ class StageToolkitBlock(
         }
 
     def generate_report_data(self, user_state_iterator, limit_responses=None):
-        """``(username, row)`` per learner: stage, checked items, each reflection's text, resources opened."""
+        """``(username, row)`` per learner: stage, checked items, each reflection's text, resources opened.
+
+        The rows come from ``report.report_row``: stored state of any shape, formula-safe CSV cells.
+        """
         toolkit = self.toolkit
-        items = {i.id: i.text for i in toolkit.items}
-        resources = {r.id: r.title for r in toolkit.resources}
-        count = 0
-        for user_state in user_state_iterator:
+        for count, user_state in enumerate(user_state_iterator):
             if limit_responses is not None and count >= limit_responses:
                 return
-            state = user_state.state or {}
-            checked = progress.checked_in_order(list(items), state.get("checked_items") or [])
-            texts = state.get("reflection_texts") or {}
-            opens = state.get("resource_opens") or {}
-            row = {
-                "Stage": self.stage,
-                "Items checked": f"{len(checked)}/{len(items)}",
-                "Checked items": "; ".join(items[i] for i in checked),
-                "Resources opened": "; ".join(resources[r] for r in resources if opens.get(r)),
-            }
-            for reflection in toolkit.reflections:
-                text = texts.get(reflection.id)
-                row[f"Reflection: {reflection.prompt}"] = text if isinstance(text, str) else ""
-            count += 1
-            yield user_state.username, row
+            yield user_state.username, report.report_row(self.stage, toolkit, user_state.state)
 
     # --- other blocks -------------------------------------------------------------------------------
 
@@ -237,6 +265,15 @@ class StageToolkitBlock(
     @staticmethod
     def workbench_scenarios():
         return scenarios.workbench_scenarios()
+
+
+def jump_link(course_key, ref, start=None):
+    """``/courses/<course>/jump_to_id/<ref>``, plus ``#t=SECONDS&module=<ref>`` when ``start`` is given."""
+    target = quote(str(ref), safe="")
+    href = f"/courses/{quote(str(course_key), safe=':+')}/jump_to_id/{target}"
+    if start is None:
+        return href
+    return f"{href}#t={float(start):.0f}&module={target}"
 
 
 def olx_string(block):

@@ -76,7 +76,7 @@ class ToolkitFieldsMixin:
         default=DEFAULT_BODY,
         scope=Scope.content,
         multiline_editor=True,
-        help="The toolkit's elements, one per line: <overview>, <step id title session chapter>, "
+        help="The toolkit's elements, one per line: <overview>, <step id title session chapter ref start>, "
         "<resource id title href kind>, <checklist_item id>, <reflection id prompt max_length required>. "
         "Overview and step text may hold simple HTML (it is sanitised). Resource links are /static/... "
         "files or https:// addresses.",

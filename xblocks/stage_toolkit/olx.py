@@ -2,8 +2,8 @@
 
     <stage_toolkit display_name="Planning stage toolkit" stage="planning" module_id="toolkit-planning">
       <overview>What the stage is for (simple HTML, sanitised).</overview>
-      <step id="support-team" title="Build your regional support team" session="session-2" chapter="2">
-        Advice (simple HTML, sanitised).</step>
+      <step id="support-team" title="Build your regional support team" session="session-2" chapter="2"
+            ref="session-2-video" start="5:12">Advice (simple HTML, sanitised).</step>
       <resource id="report" title="Sector partnership report" href="/static/report.pdf" kind="pdf"/>
       <checklist_item id="champion">A business champion has agreed to lead</checklist_item>
       <reflection id="scope" prompt="Which industry ...?" max_length="2000" required="true"/>
@@ -13,7 +13,9 @@ The block keeps its attributes (``display_name``, ``stage``, ``module_id``) as f
 one text, the *body* (``body_from_node``): the same elements as XML, with the overview and step HTML
 already sanitised. ``parse_body(body)`` turns a body into a ``Toolkit`` plus the problems found in it;
 ``problems(stage, body)`` adds the stage check. Problem messages name the element (``<step
-id="support-team">: ...``). A ``step``'s ``chapter`` is 1-based and needs a ``session``; a reflection's
+id="support-team">: ...``). A ``step``'s ``chapter`` is 1-based and needs a ``session``; its optional
+``ref`` (the ``module_id``/url_name of that session's chaptered video) and ``start`` (where to open it:
+``H:MM:SS``, ``MM:SS`` or seconds; needs ``ref``) turn the "Watch: ..." line into a link; a reflection's
 ``max_length`` is 1..10000 characters (2000 when left out) and ``required`` is ``true`` or ``false``
 (false when left out).
 """
@@ -25,6 +27,7 @@ from dataclasses import dataclass
 from lxml import etree
 from lxml import html as lxml_html
 
+from xblocks.common.timecode import TimecodeError, parse_time
 from xblocks.stage_toolkit.sanitize import clean_html, resource_link_problem
 
 STAGES = ("planning", "emerging", "sustaining")
@@ -37,7 +40,7 @@ _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 _SESSION = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 _ATTRIBUTES = {
     "overview": (),
-    "step": ("id", "title", "session", "chapter"),
+    "step": ("id", "title", "session", "chapter", "ref", "start"),
     "resource": ("id", "title", "href", "kind"),
     "checklist_item": ("id",),
     "reflection": ("id", "prompt", "max_length", "required"),
@@ -57,6 +60,8 @@ class Step:
     html: str
     session: str = ""
     chapter: int | None = None
+    ref: str = ""  # the session video's module_id (url_name): the "Watch" line links there
+    start: float | None = None  # seconds into that video where the link opens it
 
 
 @dataclass(frozen=True)
@@ -227,6 +232,7 @@ def _read_step(element, problems):
     session = element.get("session") or ""
     if session and not _SESSION.match(session):
         problems.append(f'{label(element)}: session "{session}" is not a session id (e.g. session-2)')
+    ref, start = _read_watch_link(element, session, problems)
     if not (element.get("title") or "").strip():
         problems.append(f"{label(element)}: the title is empty")
     return Step(
@@ -235,7 +241,34 @@ def _read_step(element, problems):
         html=clean_html(inner_html(element)),
         session=session,
         chapter=number,
+        ref=ref,
+        start=start,
     )
+
+
+def _read_watch_link(element, session, problems):
+    """A step's ``ref`` and ``start`` (the video and second its "Watch" line opens), or ("", None)."""
+    ref = element.get("ref")
+    raw_start = element.get("start")
+    start = None
+    if raw_start is not None:
+        try:
+            start = parse_time(raw_start)
+        except TimecodeError as err:
+            problems.append(f"{label(element)}: start: {err}")
+        if ref is None:
+            problems.append(f'{label(element)}: a start needs a ref (ref="session-2-video")')
+    if ref is None:
+        return "", None
+    if not _ID.match(ref):
+        problems.append(
+            f'{label(element)}: ref "{ref}" must be the module id of a video: 1-64 letters, digits, '
+            "'-' or '_'"
+        )
+        return "", None
+    if not session:
+        problems.append(f'{label(element)}: a ref needs a session (session="session-2")')
+    return ref, start
 
 
 def _read_resource(element, problems):

@@ -40,13 +40,22 @@ function StageToolkitInit(runtime, element, args) {
     return error.fromServer ? error.message : strings.network;
   }
 
-  function showState(state) {
+  /* Answers can arrive out of order: only the answer to the latest request is shown, and a box whose
+     own request is still on its way keeps what the learner just did. */
+  var issued = 0;
+  var shown = 0;
+  var pendingItems = {};
+
+  function showState(state, sequence) {
+    if (sequence < shown) { return; }
+    shown = sequence;
     var line = fill(strings.progress, {checked: state.items_checked, total: state.items_total});
     if (state.complete) { line += " " + strings.complete; }
     root.querySelector("[data-role=progress]").textContent = line;
     var boxes = root.querySelectorAll("input[type=checkbox][data-item]");
     Array.prototype.forEach.call(boxes, function (box) {
-      box.checked = state.checked.indexOf(box.getAttribute("data-item")) !== -1;
+      var id = box.getAttribute("data-item");
+      if (!pendingItems[id]) { box.checked = state.checked.indexOf(id) !== -1; }
     });
   }
 
@@ -54,19 +63,27 @@ function StageToolkitInit(runtime, element, args) {
   var checklistStatus = root.querySelector("[data-role=checklist-status]");
   Array.prototype.forEach.call(root.querySelectorAll("input[type=checkbox][data-item]"), function (box) {
     box.addEventListener("change", function () {
+      var id = box.getAttribute("data-item");
       var wanted = box.checked;
+      var mine = ++issued;
+      pendingItems[id] = (pendingItems[id] || 0) + 1;
       checklistStatus.textContent = strings.saving;
-      post("toggle_item", {item: box.getAttribute("data-item"), checked: wanted}).then(function (state) {
-        showState(state);
-        checklistStatus.textContent = strings.saved;
+      post("toggle_item", {item: id, checked: wanted}).then(function (state) {
+        pendingItems[id] -= 1;
+        if (!pendingItems[id]) { box.checked = state.checked.indexOf(id) !== -1; }
+        showState(state, mine);
+        if (mine === issued) { checklistStatus.textContent = strings.saved; }
       }).catch(function (error) {
+        pendingItems[id] -= 1;
         box.checked = !wanted;
         checklistStatus.textContent = errorText(error);
       });
     });
   });
 
-  /* Reflections: saved as the learner types (debounced) and when the field loses focus. */
+  /* Reflections: saved as the learner types (debounced), when the field loses focus, and when the page
+     is hidden or left (a request that outlives the page). "Saved" stays only while it is true. */
+  var flushers = [];
   Array.prototype.forEach.call(root.querySelectorAll("textarea[data-reflection]"), function (area) {
     var box = area.closest(".tk-reflection");
     var status = box.querySelector("[data-role=status]");
@@ -76,38 +93,55 @@ function StageToolkitInit(runtime, element, args) {
     var sent = area.value;
     var sequence = 0;
 
-    function save() {
+    function save(leaving) {
       if (timer) { clearTimeout(timer); timer = null; }
       var text = area.value;
       if (text === sent) { return; }
       var mine = ++sequence;
+      var overall = ++issued;
       status.textContent = strings.saving;
-      post("save_reflection", {reflection: area.getAttribute("data-reflection"), text: text}).then(function (state) {
+      post("save_reflection", {reflection: area.getAttribute("data-reflection"), text: text}, leaving).then(function (state) {
         sent = text;
+        showState(state, overall);
         if (mine !== sequence) { return; }
-        showState(state);
-        status.textContent = strings.saved;
+        status.textContent = area.value === text ? strings.saved : "";
       }).catch(function (error) {
         if (mine !== sequence) { return; }
         status.textContent = errorText(error);
       });
     }
+    flushers.push(save);
 
     area.addEventListener("input", function () {
       count.textContent = fill(strings.characters, {count: area.value.length, limit: limit});
+      if (status.textContent === strings.saved) { status.textContent = ""; }
       if (timer) { clearTimeout(timer); }
       timer = setTimeout(save, debounceMs);
     });
-    area.addEventListener("blur", save);
+    area.addEventListener("blur", function () { save(false); });
   });
 
-  /* Resources: opening one is recorded; the link itself opens as usual. */
+  function flushAll() {
+    flushers.forEach(function (save) { save(true); });
+  }
+  window.addEventListener("pagehide", flushAll);
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "hidden") { flushAll(); }
+  });
+
+  /* Resources: opening one (click, keyboard or middle click) is recorded; the link opens as usual. */
   Array.prototype.forEach.call(root.querySelectorAll("a[data-resource]"), function (link) {
-    link.addEventListener("click", function () {
-      post("open_resource", {resource: link.getAttribute("data-resource")}, true).catch(function () {});
-    });
+    function opened(event) {
+      if (event.type === "auxclick" && event.button !== 1) { return; }
+      post("open_resource", {resource: link.getAttribute("data-resource")}, true).then(function (state) {
+        var mark = link.parentNode.querySelector("[data-role=opened]");
+        if (mark && state.opened.indexOf(link.getAttribute("data-resource")) !== -1) { mark.hidden = false; }
+      }).catch(function () {});
+    }
+    link.addEventListener("click", opened);
+    link.addEventListener("auxclick", opened);
   });
 
-  if (args.state) { showState(args.state); }
+  if (args.state) { showState(args.state, 0); }
   return {};
 }
