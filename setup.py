@@ -50,6 +50,7 @@ setup(
         "ffmpeg-python>=0.2.0",
         "imageio-ffmpeg>=0.5",
         "orjson>=3.9",
+        "markdown-it-py>=3",
     ],
     extras_require={
         "test": [

@@ -137,6 +137,7 @@ def quiz_element(checked, block):
 
 def toolkit_element(checked, block):
     """``<stage_toolkit>``: overview (body file), steps linked to session chapters, resources, checklist."""
+    from xblocks.chaptered_video.olx import format_start
     from xblocks.stage_toolkit.olx import write_node
 
     data = block.data
@@ -147,10 +148,17 @@ def toolkit_element(checked, block):
         element = etree.SubElement(body, "step", id=step["id"], title=step["title"])
         if step.get("session"):
             element.set("session", step["session"])
+            chapters = checked.manifest.session(step["session"]).chapters
+            start = None
             if step.get("chapter"):
-                chapters = checked.manifest.session(step["session"]).chapters
                 number = [c.title for c in chapters].index(step["chapter"]) + 1
                 element.set("chapter", str(number))
+                start = chapters[number - 1].start
+            video = session_video(checked.course, step["session"])
+            if video:  # the "Watch" line opens that video at the chapter (jump_to_id/<ref>#t=S&module=<ref>)
+                element.set("ref", video)
+                if start is not None:
+                    element.set("start", format_start(start))
         element.text = step["text"]
     for resource, _mark in items(data, "resources"):
         element = etree.SubElement(body, "resource", id=resource["id"], title=resource["title"])
@@ -168,6 +176,14 @@ def toolkit_element(checked, block):
     attributes = {"display_name": data["title"], "stage": data["stage"], "module_id": block.id}
     element = _custom("stage_toolkit", block.id)
     return write_node(element, attributes, text)
+
+
+def session_video(course, session_id):
+    """The id (url_name = module_id) of the course's first chaptered_video of ``session_id``, or None."""
+    for _module, _unit, block in course.blocks("chaptered_video"):
+        if block.data.get("session") == session_id:
+            return block.id
+    return None
 
 
 def _append_html(element, html_text):

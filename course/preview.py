@@ -19,6 +19,9 @@ STYLE = """
 .course-toc ol{margin:.2em 0}.course-module-head{margin-top:2em;border-bottom:3px solid #1f4e79}
 .course-unit-head h3{margin:.4em 0}.unit-nav{font-size:90%}.unit-nav a{margin-right:1em}
 .authored-note{border-left:4px solid #c67814;padding-left:.8em}
+.course-html blockquote{border-left:4px solid #1f4e79;background:#f3f6fa;
+  margin:.6em 0 .6em 1em;padding:.1em .9em}
+.unit-module{margin:0;font-size:85%;color:#555;text-transform:uppercase;letter-spacing:.03em}
 .course-unit-head,.course-module-head,#top{scroll-margin-top:7em}
 """
 

@@ -167,7 +167,7 @@ ASSIGNMENT_TYPE = Spec(
 
 SOURCES = Spec("the sources file", {"pages": Key("list", True), "passages": Key("list", True)})
 
-PAGE = Spec("a source page", {"id": Key("id", True), "file": Key("text", True), "title": Key("text", True)})
+PAGE = Spec("a source page", {"id": Key("id", True), "file": Key("path", True), "title": Key("text", True)})
 
 PASSAGE = Spec(
     "a passage",

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from course import schema
+from course.bodies import normalise
 from course.schema import check, describe, did_you_mean, items, valid
 from xblocks.common.yaml_source import SourceError, load
 from xblocks.stage_toolkit.olx import MAX_MAX_LENGTH, MIN_MAX_LENGTH, RESOURCE_KINDS
@@ -68,6 +69,7 @@ class Course:
     sources_read: bool = False  # False when the sources file could not be read (passages unknown)
     pages: dict = field(default_factory=dict)  # id -> page mapping
     passages: dict = field(default_factory=dict)  # id -> passage mapping
+    page_texts: dict = field(default_factory=dict)  # page id -> its text, whitespace collapsed
 
     def blocks(self, block_type=None):
         """Every block in course order (of one type when given), as ``(module, unit, block)``."""
@@ -196,7 +198,8 @@ def _read_sources(course, problems):
     course.sources_read = True
     for page, mark in items(data, "pages"):
         if check(page, schema.PAGE, "a source page", problems, mark) and valid(page, "id", "id"):
-            _unique(course.pages, page["id"], page, page.marks["id"], "source page", problems)
+            if _unique(course.pages, page["id"], page, page.marks["id"], "source page", problems):
+                _read_page(course, page, problems)
     for passage, mark in items(data, "passages"):
         if not check(passage, schema.PASSAGE, "a passage", problems, mark):
             continue
@@ -207,6 +210,43 @@ def _read_sources(course, problems):
             problems.append(
                 passage.marks["page"].error(f'no source page "{page}"{did_you_mean(page, course.pages)}')
             )
+        quote = valid(passage, "quote", "text")
+        if quote and page in course.page_texts and normalise(quote) not in course.page_texts[page]:
+            file = course.pages[page]["file"]
+            problems.append(
+                passage.marks["quote"].error(
+                    f'the quote of passage "{passage.get("id")}" is not word for word in {file}: '
+                    f"{differs_after(normalise(quote), [course.page_texts[page]])}"
+                )
+            )
+
+
+def _read_page(course, page, problems):
+    """Keep the text of a source page (a copy of the page, in the course folder) to check quotes."""
+    relative = valid(page, "file", "path")
+    path = source_path(course.root, relative, page.marks["file"], problems, "page") if relative else None
+    if path is None:
+        return
+    try:
+        course.page_texts[page["id"]] = normalise(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as err:
+        problems.append(page.marks["file"].error(f'the page "{relative}" is not UTF-8 text ({err.reason})'))
+
+
+def differs_after(quote, texts):
+    """Where ``quote`` stops matching the closest of ``texts``: ``it differs after "..."`` (for messages)."""
+    low, high = 0, len(quote)  # the longest prefix of the quote found in one of the texts
+    while low < high:
+        middle = (low + high + 1) // 2
+        if any(quote[:middle] in text for text in texts):
+            low = middle
+        else:
+            high = middle - 1
+    if low == 0:
+        return "no part of it is there"
+    before = quote[max(0, low - 30) : low]
+    after = quote[low : low + 20]
+    return f'it differs after "{"..." if low > 30 else ""}{before}", at "{after}"'
 
 
 def _unique(table, key, value, mark, what, problems):

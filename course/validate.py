@@ -12,7 +12,7 @@ from pathlib import Path, PurePosixPath
 
 from course import bodies
 from course.schema import did_you_mean, items, valid
-from course.source import read_course, source_path
+from course.source import differs_after, read_course, source_path
 from xblocks.common.chapters import check_chapters
 from xblocks.common.yaml_source import Mark, SourceError
 
@@ -213,17 +213,37 @@ class _References:
         if path is None:
             return
         try:
-            text = path.read_text(encoding="utf-8")
+            body = bodies.read_body(path.read_text(encoding="utf-8"), relative)
         except UnicodeDecodeError as err:
             self.error(data.marks[key], f'the body file "{relative}" is not UTF-8 text ({err.reason})')
             return
-        self.checked.bodies[relative] = text
-        for link in bodies.links(text):
+        except bodies.BodyError as err:
+            self.error(data.marks[key], str(err))
+            return
+        self.checked.bodies[relative] = body.html
+        for link in body.links:
             where = Mark(path, link.line, link.column)
             if link.kind == "static":
                 self._static(link.target, where)
             else:
                 self.jumps.append((link.target, where))
+        for quote in body.quotes:
+            self._quotation(quote, Mark(path, quote.line, quote.column))
+
+    def _quotation(self, quote, mark):
+        """A quotation in a body (``<blockquote>``, ``<q>``, Markdown ``>``) is word for word in a page."""
+        pages = self.course.page_texts
+        missing = [bodies.quoted_in(quote.text, text) for text in pages.values()]
+        if not pages or None in missing:
+            return  # no page could be read (reported where it is named), or the quote is there
+        piece = min(missing, key=len)
+        shown = piece if len(piece) <= 40 else piece[:37] + "..."
+        self.error(
+            mark,
+            f'the quotation "{shown}" is not word for word in any source page '
+            f"({differs_after(piece, list(pages.values()))}): quote the page exactly (mark cuts with …), "
+            "or write it as the course's own text, outside a quotation",
+        )
 
     def _static(self, name, mark):
         """A ``/static/<name>`` reference: a file in ``static/`` or a media file the manifest names."""

@@ -198,6 +198,27 @@ def test_toolkit_steps_link_to_the_teaching_chapters(built):
     assert {session for session, _title in linked("sustaining")} >= {"session-4"}
 
 
+def test_toolkit_steps_open_the_session_video_at_the_chapter(built, harness):
+    from xblocks.stage_toolkit.block import jump_link
+
+    _run, _reached, elements = walk(built / "course")
+    videos = {e.get("module_id"): e for e in elements if e.tag == "chaptered_video"}
+    steps = [s for e in elements if e.tag == "stage_toolkit" for s in e.findall("step") if s.get("session")]
+    assert steps
+    for step in steps:
+        video = videos[step.get("ref")]  # the url_name of that session's video in this course
+        assert video.get("url_name") == f"{step.get('session')}-video"
+        if step.get("chapter"):
+            assert step.get("start") == video.findall("segment")[int(step.get("chapter")) - 1].get("start")
+    toolkit = next(e for e in elements if e.get("stage") == "planning")
+    block = harness.parse(etree.tostring(toolkit, encoding="unicode"))
+    first = block.toolkit.steps[0]
+    assert (first.ref, first.start) == ("session-2-video", 14 * 60)
+    assert jump_link("course-v1:NGSP+Facilitator+2026", first.ref, first.start) == (
+        "/courses/course-v1:NGSP+Facilitator+2026/jump_to_id/session-2-video#t=840&module=session-2-video"
+    )
+
+
 def test_progress_tracks_every_module_and_every_transcript(built):
     _run, _reached, elements = walk(built / "course")
     tracked = {e.get("url_name") for e in elements if e.tag != "facilitator_progress"}
@@ -356,6 +377,15 @@ def test_hostile_titles_stay_text_in_the_olx_and_the_preview(tmp_path):
     assert "<script>alert" not in preview
     heading = etree.fromstring(preview.split("\n", 1)[1].encode()).xpath("//section[@id='m-welcome']/h2")[0]
     assert heading.text == f"1. {hostile}"
+
+
+def test_markdown_bodies_are_html_in_the_export(built):
+    page = (built / "course" / "html" / "welcome-about-text.html").read_text(encoding="utf-8")
+    assert page.startswith("<h3>What sector partnerships are</h3>")
+    assert page.count("<blockquote>") == 10
+    assert "\n> " not in page and "<em>Sector Partnerships</em>" in page
+    parsed = etree.fromstring(f"<div>{page}</div>", etree.HTMLParser())
+    assert not parsed.xpath("//script|//@*[starts-with(name(), 'on')]")
 
 
 VTT = "WEBVTT\n\n00:00:01.000 --> 00:00:04.000\nIndustry leads the partnership.\n"

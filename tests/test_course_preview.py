@@ -108,3 +108,13 @@ def test_whole_course_renders_in_the_workbench(workbench, client, tmp_path):
         ("facilitator_progress", 2),
     ):
         assert page.count(f"data-block-type='{block_type}'") == count, block_type
+
+
+def test_markdown_body_shows_its_quotations_as_quotations(scenario):
+    root = etree.fromstring(scenario.split("\n", 1)[1].encode())
+    body = root.xpath("//div[@id='b-welcome-about-text']")[0]
+    quotes = body.xpath(".//blockquote")
+    assert len(quotes) == 10
+    assert quotes[0].xpath("string()").split()[:3] == ["Sector", "partnerships", "are"]
+    assert "> " not in body.xpath("string()")
+    assert ".course-html blockquote{" in scenario  # the page styles quotations apart from the course's text

@@ -61,6 +61,12 @@ def test_there_is_a_case_for_every_kind_of_problem():
         "unsafe-tag",
         "hostile-id",
         "hostile-path",
+        "unknown-quiz",
+        "misquoted-passage",
+        "misquoted-body",
+        "missing-page",
+        "markdown-body",
+        "body-kind",
     }
     assert wanted <= set(CASES)
 
@@ -147,3 +153,80 @@ def test_hostile_text_in_titles_is_data_not_markup(tmp_path):
     path = root / "modules" / "welcome.yaml"
     path.write_text(path.read_text().replace("title: Welcome", 'title: "<script>alert(1)</script>"'))
     assert validate(root, root / "manifest.yaml").problems == []
+
+
+def test_markdown_is_rendered_without_any_markup_of_its_own():
+    from course.bodies import read_body
+
+    text = (
+        "# Title <script>alert(1)</script>\n\n"
+        '<img src=x onerror="alert(1)"> [bad](javascript:alert(1)) [ok](https://example.org)\n\n'
+        "> A quote with *stress*\n> on two lines\n"
+    )
+    body = read_body(text, "bodies/x.md")
+    assert (
+        "<script" not in body.html and "<img" not in body.html and "javascript:" not in body.html.split('"')
+    )
+    assert "<h1>Title &lt;script&gt;alert(1)&lt;/script&gt;</h1>" in body.html
+    assert "&lt;img src=x" in body.html
+    assert '<a href="https://example.org">ok</a>' in body.html
+    assert "<blockquote>" in body.html and "<em>stress</em>" in body.html
+    assert [(q.text, q.line, q.column) for q in body.quotes] == [("A quote with stress on two lines", 5, 1)]
+
+
+def test_markdown_links_point_at_their_place_in_the_markdown():
+    from course.bodies import read_body
+
+    text = (
+        "Intro\n\n  See [a](/static/a.pdf) and [b](/jump_to_id/unit-1#t=30) and [a again](/static/a.pdf).\n"
+    )
+    links = [(link.kind, link.target, link.line, link.column) for link in read_body(text, "x.md").links]
+    assert links == [("static", "a.pdf", 3, 11), ("jump", "unit-1", 3, 34), ("static", "a.pdf", 3, 73)]
+
+
+@pytest.mark.parametrize(
+    "quote, missing",
+    [
+        ("Effective sector partnerships are industry-driven", None),
+        ("Effective sector partnerships \u2026 assume the lead role", None),
+        ("Effective sector partnerships [...] assume the lead role", None),
+        ("assume the lead role \u2026 Effective sector partnerships", "Effective sector partnerships"),
+        ("Effective sector partnerships are industry-led", "Effective sector partnerships are industry-led"),
+    ],
+)
+def test_quotations_may_mark_cuts_but_keep_order_and_words(quote, missing):
+    from course.bodies import normalise, quoted_in
+
+    page = normalise(
+        "Effective sector partnerships are industry-driven, meaning industries identify needs and\n"
+        "assume the lead role in developing strategies"
+    )
+    assert quoted_in(quote, page) == missing
+
+
+def test_the_page_copies_carry_the_manifest_session_titles_and_lengths():
+    # course/content/pages/ are the source pages as published: the manifest's facts must be on them
+    from media_manifest.manifest import load_manifest
+
+    page = (DEFAULT_SOURCE / "pages" / "000_26a51f11b02a7bfb.txt").read_text(encoding="utf-8")
+    sessions = load_manifest().sessions
+    assert len(sessions) == 5
+    for number, session in enumerate(sessions, start=1):
+        assert f"Session #{number} - {session.title} ({session.duration_text})" in page
+
+
+def test_a_straight_apostrophe_is_not_the_page_s_curly_one(tmp_path):
+    root = make_source(tmp_path)
+    (root / "pages" / "sector-partnerships.txt").write_text("Iowa\u2019s 99 counties.\n", encoding="utf-8")
+    path = root / "sources.yaml"
+    path.write_text(
+        path.read_text().replace(
+            "quote: Effective sector partnerships are industry-driven, meaning industries identify needs",
+            "quote: Iowa's 99 counties.",
+        )
+    )
+    problems = relative_messages(validate(root, root / "manifest.yaml").problems, root)
+    assert problems == [
+        'sources.yaml:7:12: the quote of passage "sp-industry-driven" is not word for word in '
+        'pages/sector-partnerships.txt: it differs after "Iowa", at "\'s 99 counties."'
+    ]
