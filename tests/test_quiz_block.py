@@ -215,8 +215,11 @@ def test_unanswered_questions_are_listed_and_no_attempt_is_used(harness, quiz):
     )
     assert status == 400
     assert body["unanswered"] == ["stages", "wioa"]
-    assert 'question 2 "stages"' in body["error"]
+    assert body["error"] == "Answer every question before submitting: questions 2, 3 are unanswered."
     assert stored(harness, quiz, "ana").record == ""
+    status, body = harness.call_handler(quiz, "submit", {"answers": {**RIGHT, "wioa": []}}, user="ana")
+    assert status == 400 and body["error"].endswith("question 3 is unanswered.")
+    assert stored(harness, quiz, "ana").record == "" and harness.events("ana") == []
 
 
 def test_get_is_refused(harness, quiz):
@@ -275,7 +278,8 @@ def test_two_tabs_cannot_use_more_attempts_than_allowed(harness):
     assert summary["attempts"] == 1 and summary["learners"] == 1
 
 
-def test_two_tabs_with_attempts_left_both_count(harness, quiz):
+def test_two_tabs_with_attempts_left_both_count(harness):
+    quiz = harness.parse(quiz_olx(show_answers="never"))  # a pass closes the quiz when it shows answers
     tab_one, tab_two = harness.block(quiz, "ana"), harness.block(quiz, "ana")
     for tab in (tab_one, tab_two):
         tab.runtime.render(tab, "student_view", {})
@@ -332,7 +336,11 @@ def test_completion_when_the_last_attempt_is_used_without_passing(harness):
 
 
 def test_weight_scales_the_grade_and_last_scoring(harness):
-    quiz = harness.parse(quiz_olx(weight="4", pass_ratio="0.6").replace('shuffle="true"', 'scoring="last"'))
+    quiz = harness.parse(
+        quiz_olx(weight="4", pass_ratio="0.6", show_answers="never").replace(
+            'shuffle="true"', 'scoring="last"'
+        )
+    )
     harness.call_handler(quiz, "submit", {"answers": RIGHT}, user="ana")
     partly = {**RIGHT, "wioa": ["false"]}
     status, body = harness.call_handler(quiz, "submit", {"answers": partly}, user="ana")
@@ -532,3 +540,97 @@ def test_studio_editing_refuses_broken_questions_and_keeps_good_ones(workbench, 
     assert status == 200
     edited = harness.block(quiz, "ana")
     assert edited.questions[0].prompt.startswith("Who leads") and edited.max_attempts == 0
+
+
+# --- audit additions: closing after the answers are shown, shuffled questions, i18n, report limit ----
+
+
+def test_a_pass_that_shows_the_answers_closes_the_quiz(harness, quiz):
+    status, body = harness.call_handler(quiz, "submit", {"answers": WRONG}, user="ana")
+    assert status == 200 and body["status"]["can_submit"] and not body["status"]["closed"]
+    status, body = harness.call_handler(quiz, "submit", {"answers": RIGHT}, user="ana")
+    assert status == 200 and body["status"]["passed"] and body["status"]["answers_visible"]
+    assert body["status"]["attempts_left"] == 1
+    assert body["status"]["can_submit"] is False and body["status"]["closed"] is True
+    assert init_args(harness.render(quiz, user="ana"))["status"]["closed"] is True
+    before = stored(harness, quiz, "ana")
+    snapshot = (before.record, before.class_summary)
+    harness.clear_events()
+    # Another attempt with the answers in view would be free points: refused, nothing changes.
+    status, body = harness.call_handler(quiz, "submit", {"answers": RIGHT}, user="ana")
+    assert status == 409 and body["error"].startswith("You passed and the answers are shown")
+    after = stored(harness, quiz, "ana")
+    assert (after.record, after.class_summary) == snapshot and harness.events("ana") == []
+
+
+@pytest.mark.parametrize("show", ["never", "always"])
+def test_retries_stay_open_after_a_pass_when_passing_shows_nothing_new(harness, show):
+    quiz = harness.parse(quiz_olx(show_answers=show))
+    _, body = harness.call_handler(quiz, "submit", {"answers": RIGHT}, user="ana")
+    assert body["status"]["can_submit"] is True and body["status"]["closed"] is False
+    status, body = harness.call_handler(quiz, "submit", {"answers": WRONG}, user="ana")
+    assert status == 200 and body["attempt"] == 2 and body["status"]["score"] == 1.0  # best kept
+
+
+def test_shuffled_questions_keep_a_stable_order_per_learner_and_number_messages_by_it(harness):
+    quiz = harness.parse(
+        SESSION_1_CHECKPOINT.replace('shuffle="true"', 'shuffle="false" shuffle_questions="true"')
+    )
+    assert quiz.shuffle_questions and not quiz.shuffle
+
+    def order(user):
+        return re.findall(r'<fieldset[^>]*data-question="([^"]+)"', harness.render(quiz, user=user))
+
+    assert order("ana") == order("ana")
+    orders = {tuple(order(f"learner{i}")) for i in range(12)}
+    assert len(orders) > 1 and all(sorted(o) == sorted(RIGHT) for o in orders)
+    for user in ("learner0", "learner1", "learner2"):
+        shown = order(user)
+        status, body = harness.call_handler(
+            quiz, "submit", {"answers": {qid: RIGHT[qid] for qid in shown[1:]}}, user=user
+        )
+        assert status == 400 and body["unanswered"] == [shown[0]]
+        assert body["error"].endswith("question 1 is unanswered.")  # the number this learner sees
+    # Choices keep the author's order when only the questions are shuffled.
+    page = harness.render(quiz, user="learner0")
+    assert re.findall(r'value="(industry|colleges|state)"', page) == ["industry", "colleges", "state"]
+
+
+def test_learner_text_goes_through_the_i18n_service(harness, monkeypatch):
+    from tests.runtime import FakeI18nService
+
+    monkeypatch.setattr(FakeI18nService, "gettext", staticmethod(lambda text: f"<<{text}>>"))
+    monkeypatch.setattr(
+        FakeI18nService, "ngettext", staticmethod(lambda one, many, n: f"<<{one if n == 1 else many}>>")
+    )
+    quiz = harness.parse(quiz_olx(max_attempts="1"))
+    page = html.unescape(harness.render(quiz, user="ana"))
+    for text in ("Submit", "Try again", "Select all that apply.", "True", "False"):
+        assert f"<<{text}>>" in page, text
+    strings = init_args(harness.render(quiz, user="ana"))["strings"]
+    assert all(value.startswith("<<") for value in strings.values())
+    status, body = harness.call_handler(quiz, "submit", {"answers": {"wioa": ["true"]}}, user="ana")
+    assert status == 400 and body["error"].startswith("<<Answer every question")
+    harness.call_handler(quiz, "submit", {"answers": WRONG}, user="ana")
+    status, body = harness.call_handler(quiz, "submit", {"answers": RIGHT}, user="ana")
+    assert status == 409 and body["error"].startswith("<<You have used all")
+    closing = harness.parse(quiz_olx())
+    harness.call_handler(closing, "submit", {"answers": RIGHT}, user="ana")
+    status, body = harness.call_handler(closing, "submit", {"answers": RIGHT}, user="ana")
+    assert status == 409 and body["error"].startswith("<<You passed and the answers are shown")
+
+
+def test_report_data_respects_the_response_limit(harness, quiz):
+    class UserState:
+        def __init__(self, username, state):
+            self.username, self.state = username, state
+
+    states = []
+    for user in ("ana", "ben", "cai"):
+        harness.call_handler(quiz, "submit", {"answers": WRONG}, user=user)
+        states.append(UserState(user, {"record": stored(harness, quiz, user).record}))
+    rows = list(quiz.generate_report_data(iter([UserState("dee", {})] + states), limit_responses=2))
+    assert [name for name, _ in rows] == ["ana", "ben"]
+    assert rows[0][1]["Score"] == 0.0 and rows[0][1]["industry-driven: chosen"] == "colleges"
+    assert rows[0][1]["industry-driven: correct"] is False
+    assert len(list(quiz.generate_report_data(iter(states)))) == 3

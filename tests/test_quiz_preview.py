@@ -78,6 +78,13 @@ def test_browser_wrong_then_right(browser):
     def result_text():
         return quiz.find_element(By.CSS_SELECTOR, ".cq-result").text
 
+    # Submitting an empty form: refused, the learner lands on the first unanswered question.
+    click(quiz.find_element(By.CSS_SELECTOR, ".cq-submit"))
+    wait.until(lambda _d: "questions 1, 2, 3 are unanswered" in result_text())
+    focused = browser.switch_to.active_element
+    assert focused.get_attribute("name") and focused.get_attribute("type") == "radio"
+    assert len(quiz.find_elements(By.CSS_SELECTOR, 'fieldset[aria-invalid="true"]')) == 3
+
     first = choose("industry-driven", {"Community colleges"})
     choose("stages", {"Planning"})
     choose("wioa", {"False"})
@@ -89,7 +96,7 @@ def test_browser_wrong_then_right(browser):
     screenshot(browser, "checkpoint-quiz-wrong")
 
     retry = quiz.find_element(By.CSS_SELECTOR, ".cq-retry")
-    assert retry.is_displayed()
+    assert retry.is_displayed() and browser.switch_to.active_element == retry
     retry.send_keys(Keys.ENTER)  # keyboard only
     assert not any(i.is_selected() for i in quiz.find_elements(By.CSS_SELECTOR, "input"))
     assert "Your score: 0%" in result_text()  # the record stays
@@ -101,6 +108,10 @@ def test_browser_wrong_then_right(browser):
     wait.until(lambda _d: "You passed." in result_text())
     assert "Your score: 100%" in result_text()
     assert "Correct answer: Industry" in first.find_element(By.CSS_SELECTOR, ".cq-feedback").text
+    # Passing showed the answers: the quiz is closed, and focus moved to the result, not lost.
+    assert "the quiz is closed" in result_text()
+    assert not quiz.find_element(By.CSS_SELECTOR, ".cq-retry").is_displayed()
+    assert "cq-result" in browser.switch_to.active_element.get_attribute("class")
     path = screenshot(browser, "checkpoint-quiz-passed")
     assert path.exists()
 

@@ -284,3 +284,16 @@ def test_report_rows():
     assert ana["Score"] == 0.5 and ana["Passed"] is False and ana["Attempts"] == 2
     assert ana["lead: chosen"] == "ind" and ana["lead: correct"] is True and ana["wioa: correct"] == ""
     assert len(list(stats.report_rows(iter(states), QUIZ, limit_responses=1))) == 1
+
+
+def test_a_pass_closes_the_quiz_only_when_it_shows_the_answers():
+    from xblocks.checkpoint_quiz.reveal import closed_after_pass, status_view
+
+    assert closed_after_pass("after_pass_or_last_attempt", True)
+    assert not closed_after_pass("after_pass_or_last_attempt", False)
+    assert not closed_after_pass("always", True) and not closed_after_pass("never", True)
+    common = dict(max_attempts=3, kept_score=1.0, last_score=1.0, visible=True, pass_ratio=0.8)
+    closed = status_view(attempts_used=1, passed=True, show_answers="after_pass_or_last_attempt", **common)
+    assert closed["closed"] and not closed["can_submit"] and closed["attempts_left"] == 2
+    open_ = status_view(attempts_used=1, passed=True, show_answers="never", **common)
+    assert open_["can_submit"] and not open_["closed"]

@@ -14,6 +14,8 @@ import functools
 from dataclasses import dataclass
 from typing import NamedTuple
 
+import orjson
+
 from xblocks.checkpoint_quiz import reveal
 from xblocks.checkpoint_quiz.questions import questions_from_yaml
 from xblocks.checkpoint_quiz.scoring import (
@@ -59,6 +61,7 @@ class Outcome:
     earned: float  # credit x weight
     stored: list  # the record entry: [correct, credit, [chosen]] (only ever serialized)
     shown: dict  # reveal.result_item: what the browser may see before answers are visible (serialized)
+    shown_json: bytes  # ``"<question id>":<shown as JSON>``: one member of the answer's "results" object
     event: ReadOnlyDict  # the tracking event's entry: {"correct", "chosen" (a tuple: a JSON array)}
 
 
@@ -78,13 +81,15 @@ class QuestionKey:
         credit = question_credit(question, chosen)
         correct = set(chosen) == question.correct_ids
         rounded = round(credit, 6)
+        shown = reveal.result_item(question, correct, rounded, chosen)
         return Outcome(
             chosen=chosen,
             correct=correct,
             credit=credit,
             earned=credit * self.weight,
             stored=[correct, rounded, list(chosen)],
-            shown=reveal.result_item(question, correct, rounded, chosen),
+            shown=shown,
+            shown_json=orjson.dumps(self.id) + b":" + orjson.dumps(shown),
             event=ReadOnlyDict(correct=correct, chosen=chosen),
         )
 
@@ -111,13 +116,20 @@ class QuestionKey:
 
 class Marked(NamedTuple):
     """A checked and scored attempt, in question order: ``outcomes`` qid -> Outcome, ``results`` qid ->
-    the record entry (``Outcome.stored``); ``score`` 0..1."""
+    the record entry (``Outcome.stored``), ``events`` qid -> the tracking entry (``Outcome.event``);
+    ``score`` 0..1. ``shown_json()`` is the "results" object the browser may see before answers are
+    visible, as JSON text."""
 
     outcomes: dict
     results: dict
     earned: float
     possible: float
     score: float
+    events: dict = {}
+
+    def shown_json(self):
+        """``{"<question id>": reveal.result_item, ...}`` as JSON bytes (joined from prepared parts)."""
+        return b"{" + b",".join([outcome.shown_json for outcome in self.outcomes.values()]) + b"}"
 
 
 class AnswerKey:
@@ -135,7 +147,7 @@ class AnswerKey:
     def mark(self, answers):
         """Check and score ``answers``; AnswerError (nothing scored) for anything wrong or missing."""
         check_answers_shape(answers, self.ids, len(self.keys))
-        outcomes, results, unanswered = {}, {}, []
+        outcomes, results, events, unanswered = {}, {}, {}, []
         earned = 0.0
         for key in self.keys:
             sent = answers.get(key.id)
@@ -150,12 +162,14 @@ class AnswerKey:
                 if outcome is None:
                     unanswered.append(key.id)
                     continue
-            outcomes[key.id] = outcome
-            results[key.id] = outcome.stored
+            qid = key.id
+            outcomes[qid] = outcome
+            results[qid] = outcome.stored
+            events[qid] = outcome.event
             earned += outcome.earned
         if unanswered:
             raise unanswered_error(self.questions, unanswered)
-        return Marked(outcomes, results, earned, self.possible, score_of(earned, self.possible))
+        return Marked(outcomes, results, earned, self.possible, score_of(earned, self.possible), events)
 
 
 @functools.lru_cache(maxsize=128)

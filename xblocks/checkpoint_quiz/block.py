@@ -7,8 +7,10 @@ decides what the browser may see, ``stats.py`` keeps the staff summary and repor
 writes the OLX form.
 """
 
+import functools
 import hashlib
 
+import orjson
 from lxml import etree
 from xblock.core import XBlock
 from xblock.utils.studio_editable import StudioEditableXBlockMixin
@@ -31,6 +33,17 @@ EVENT_SUBMITTED = "edx.checkpoint_quiz.submitted"
 EVENT_PASSED = "edx.checkpoint_quiz.passed"
 
 
+@functools.lru_cache(maxsize=64)
+def _settings_ok(*typed_values):
+    """True when the quiz-wide numbers pass ``check_settings`` (cached: each value with its type)."""
+    return not check_settings(*typed_values[1::2])
+
+
+def settings_ok(pass_ratio, max_attempts, weight):
+    """``not check_settings(...)``, cached by the values and their types (``True`` is not ``1``)."""
+    return _settings_ok(type(pass_ratio), pass_ratio, type(max_attempts), max_attempts, type(weight), weight)
+
+
 def _js_strings(_):
     """Every string the browser shows, translated on the server (placeholders in braces)."""
     return {
@@ -41,6 +54,7 @@ def _js_strings(_):
         "attempts": _("Attempts used: {used} of {max}."),
         "attempts_unlimited": _("Attempts used: {used}."),
         "no_attempts": _("No attempts left: your score is kept."),
+        "closed": _("You passed and the answers are shown, so the quiz is closed: your score is kept."),
         "right": _("Right."),
         "wrong": _("Not right."),
         "partial": _("Partly right ({credit}% of the points)."),
@@ -129,6 +143,7 @@ class CheckpointQuizBlock(QuizFieldsMixin, TrackedModuleMixin, StudioEditableXBl
             passed=rec.passed,
             visible=visible,
             pass_ratio=self.pass_ratio,
+            show_answers=self.show_answers,
         )
 
     def _learner_key(self):
@@ -204,7 +219,8 @@ class CheckpointQuizBlock(QuizFieldsMixin, TrackedModuleMixin, StudioEditableXBl
         """
         key = compile_quiz(self.questions_source)
         max_attempts, pass_ratio, weight = self.max_attempts, self.pass_ratio, self.weight
-        if key.problems or check_settings(pass_ratio, max_attempts, weight):
+        show_answers = self.show_answers
+        if key.problems or not settings_ok(pass_ratio, max_attempts, weight):
             raise BadRequest(
                 gettext(self, "This quiz is not ready yet: its questions have problems."), status=409
             )
@@ -217,7 +233,9 @@ class CheckpointQuizBlock(QuizFieldsMixin, TrackedModuleMixin, StudioEditableXBl
             marked = key.mark(data["answers"])
         except AnswerError as err:
             if err.unanswered:
-                raise BadRequest(err.message, unanswered=err.unanswered) from None
+                raise BadRequest(
+                    self._unanswered_message(err.unanswered), unanswered=err.unanswered
+                ) from None
             raise BadRequest(err.message) from None
 
         # Check-then-write on the stored record (not this instance's copy), saved at once: a request
@@ -232,13 +250,19 @@ class CheckpointQuizBlock(QuizFieldsMixin, TrackedModuleMixin, StudioEditableXBl
                 ),
                 status=409,
             )
+        if reveal.closed_after_pass(show_answers, before.passed):
+            raise BadRequest(
+                gettext(
+                    self, "You passed and the answers are shown, so the quiz is closed: your score is kept."
+                ),
+                status=409,
+            )
         previous = before if used else None
         used += 1
         score = round(marked.score, 6)
         previous_kept = before.kept if previous else None
         kept = kept_score(self.scoring, previous_kept, score)
         passed = is_passed(kept, pass_ratio)
-        outcomes = marked.outcomes
         after = record.Record(
             attempts=used,
             kept=kept,
@@ -264,7 +288,7 @@ class CheckpointQuizBlock(QuizFieldsMixin, TrackedModuleMixin, StudioEditableXBl
                 "passed": attempt_passed,
                 "kept_score": kept,
                 "attempts_left": left,
-                "questions": {qid: outcome.event for qid, outcome in outcomes.items()},
+                "questions": marked.events,
             },
         )
         if passed and not before.passed:
@@ -272,8 +296,8 @@ class CheckpointQuizBlock(QuizFieldsMixin, TrackedModuleMixin, StudioEditableXBl
         if passed or left == 0:
             self.raise_completion(1.0)
 
-        visible = reveal.answers_visible(self.show_answers, passed, used, max_attempts)
-        return {
+        visible = reveal.answers_visible(show_answers, passed, used, max_attempts)
+        answer = {
             "attempt": used,
             "attempt_score": score,
             "attempt_passed": attempt_passed,
@@ -285,11 +309,38 @@ class CheckpointQuizBlock(QuizFieldsMixin, TrackedModuleMixin, StudioEditableXBl
                 passed=passed,
                 visible=visible,
                 pass_ratio=pass_ratio,
-            ),
-            "results": reveal.attempt_results(
-                key.questions, outcomes, visible, translations(self).gettext if visible else None
+                show_answers=show_answers,
             ),
         }
+        if not visible:  # the common case: the results are prepared JSON parts (see answer_key)
+            return orjson.dumps(answer)[:-1] + b',"results":' + marked.shown_json() + b"}"
+        answer["results"] = reveal.attempt_results(
+            key.questions, marked.outcomes, visible, translations(self).gettext
+        )
+        return answer
+
+    def _unanswered_message(self, unanswered):
+        """The learner's message for unanswered questions, numbered as this learner's page shows them."""
+        ordered = learner_order(
+            self.questions, self._learner_key(), self.tracking_id, False, self.shuffle_questions
+        )
+        position = {question.id: number for number, (question, _choices) in enumerate(ordered, 1)}
+        numbers = sorted(position[qid] for qid in unanswered if qid in position)
+        return (
+            translations(self)
+            .ngettext(
+                "Answer every question before submitting: question {numbers} is unanswered.",
+                "Answer every question before submitting: questions {numbers} are unanswered.",
+                len(numbers),
+            )
+            .format(numbers=", ".join(str(n) for n in numbers))
+        )
+
+    @property
+    def tracking_id(self):
+        """``module_id`` when set, else the last part of the usage id (the shared rule, one field read)."""
+        module_id = self.module_id
+        return module_id or str(self.scope_ids.usage_id).rsplit("@", 1)[-1]
 
     # --- reports -----------------------------------------------------------------------------
 

@@ -25,6 +25,16 @@ def answers_visible(show_answers, passed, attempts_used, max_attempts):
     return False
 
 
+def closed_after_pass(show_answers, passed):
+    """True when a learner may not submit again because passing showed them the answers.
+
+    With ``after_pass_or_last_attempt`` a pass reveals every correct answer; another attempt would then
+    raise the kept score (best) or keep it (last) with the answers in view, so the quiz closes. With
+    ``always`` the quiz is practice from the start, with ``never`` nothing was shown: retries stay open.
+    """
+    return show_answers == SHOW_AFTER and bool(passed)
+
+
 def questions_view(ordered, gettext):
     """The form as the browser sees it: ``ordered`` is ``shuffle.learner_order`` output."""
     labels = choice_labels(gettext)
@@ -113,14 +123,21 @@ def attempt_results(questions, outcomes, visible, gettext):
     }
 
 
-def status_view(*, attempts_used, max_attempts, kept_score, last_score, passed, visible, pass_ratio):
-    """The numbers the result area shows (no answers in here)."""
+def status_view(
+    *, attempts_used, max_attempts, kept_score, last_score, passed, visible, pass_ratio, show_answers
+):
+    """The numbers the result area shows (no answers in here).
+
+    ``can_submit`` is False when no attempt is left or when ``closed`` (``closed_after_pass``).
+    """
     left = attempts_left(max_attempts, attempts_used)
+    closed = closed_after_pass(show_answers, passed)
     return {
         "attempts_used": attempts_used,
         "attempts_left": left,
         "max_attempts": max_attempts if max_attempts and max_attempts > 0 else None,
-        "can_submit": left is None or left > 0,
+        "can_submit": (left is None or left > 0) and not closed,
+        "closed": closed,
         "score": kept_score,
         "last_score": last_score,
         "passed": bool(passed),

@@ -78,6 +78,8 @@ def update_summary(summary, previous, current):
         old_results = previous.results
     summary["passed"] += current.passed
     summary["score_sum"] = round(summary["score_sum"] + (current.kept or 0.0), 9)
+    if old_results == current.results:  # the same answers again (compared in C): no question moves
+        return summary
     questions = summary["questions"]
     matched = 0
     for qid, new in current.results.items():

@@ -65,7 +65,9 @@ function CheckpointQuizInit(runtime, element, args) {
         ? fill(strings.attempts, { used: status.attempts_used, max: status.max_attempts })
         : fill(strings.attempts_unlimited, { used: status.attempts_used }), "cq-attempts");
     }
-    if (!status.can_submit) { para(resultArea, strings.no_attempts, "cq-no-attempts"); }
+    if (!status.can_submit) {
+      para(resultArea, status.closed ? strings.closed : strings.no_attempts, "cq-no-attempts");
+    }
   }
 
   function showResults(results) {
@@ -108,14 +110,17 @@ function CheckpointQuizInit(runtime, element, args) {
     resultArea.textContent = "";
     resultArea.className = "cq-result cq-error";
     para(resultArea, fill(strings.error, { error: (body && body.error) || "" }), "cq-error-text");
-    (body && body.unanswered || []).forEach(function (qid) {
-      fieldsets().forEach(function (fs) {
-        if (fs.getAttribute("data-question") === qid) {
-          fs.setAttribute("aria-invalid", "true");
-          para(fs.querySelector(".cq-feedback"), strings.unanswered, "cq-unanswered");
-        }
-      });
+    var firstMissing = null;
+    var unanswered = (body && body.unanswered) || [];
+    fieldsets().forEach(function (fs) {
+      if (unanswered.indexOf(fs.getAttribute("data-question")) >= 0) {
+        fs.setAttribute("aria-invalid", "true");
+        para(fs.querySelector(".cq-feedback"), strings.unanswered, "cq-unanswered");
+        if (!firstMissing) { firstMissing = fs.querySelector("input"); }
+      }
     });
+    // Keyboard and screen-reader users land where the problem is: the first unanswered question.
+    (firstMissing || resultArea).focus();
   }
 
   form.addEventListener("submit", function (event) {
@@ -140,10 +145,12 @@ function CheckpointQuizInit(runtime, element, args) {
       showStatus(current, { score: reply.body.attempt_score });
       showResults(reply.body.results);
       setLocked(reply.body.status, true);
-      if (!retryButton.hidden) { retryButton.focus(); }
+      // The submit button is now disabled: move focus on rather than lose it to the page.
+      if (!retryButton.hidden) { retryButton.focus(); } else { resultArea.focus(); }
     }).catch(function () {
       resultArea.textContent = strings.network;
       submitButton.disabled = false;
+      resultArea.focus();
     });
   });
 
