@@ -24,7 +24,10 @@ def check_media(tools, manifest, media_dir):
     report = CheckReport()
     for session in manifest.sessions:
         if session.is_url:
-            report.lines.append(f"{session.id}: hosted at {session.source} (not checked)")
+            report.lines.append(
+                f"{session.id}: hosted at {session.source}: not checked (check and prepare read only "
+                "files in the media folder; download it there and name the file as its source to check it)"
+            )
             continue
         source = media_dir / session.source
         if not source.is_file():
@@ -57,6 +60,7 @@ def check_media(tools, manifest, media_dir):
         for lang, relative in sorted(session.captions.items()):
             path = media_dir / relative
             if relative.startswith("https://"):
+                report.lines.append(f"{session.id}: {lang} captions hosted at {relative}: not checked")
                 continue
             if not path.is_file():
                 report.lines.append(f"{session.id}: no {lang} captions at {path}")

@@ -76,6 +76,12 @@ def _tools():
         version(tools.ffmpeg)
     except MediaError as err:
         raise _error(str(err))
+    if tools.ffprobe:
+        try:
+            version(tools.ffprobe)
+        except MediaError as err:
+            # a broken ffprobe would otherwise be blamed on every recording it fails to read
+            raise _error(f"ffprobe is broken: {err} (fix it, or set FFPROBE= to probe through ffmpeg)")
     return tools
 
 
@@ -157,21 +163,24 @@ def cmd_doctor(args):
             raise _error(f"ffprobe is broken: {err}")
     else:
         print(f"ffprobe: none ({tools.ffprobe_from}); probing reads what ffmpeg -i prints")
-    missing = _missing_features(tools)
+    missing, fatal = _missing_features(tools)
     for item in missing:
         print(f"missing: {item}")
     if not missing:
         print("ok: H.264 and AAC encoders and the drawtext filter are available")
-    if any("encoders" in item or "did not answer" in item for item in missing):
+    elif not fatal:
+        print("stand-ins will have no visible label or clock without drawtext; everything else works")
+    if fatal:
         raise _error(f"{tools.ffmpeg} cannot encode H.264/AAC: install a full ffmpeg or set FFMPEG")
     return 0
 
 
 def _missing_features(tools):
+    """``(missing, fatal)``: what the binary lacks, and whether that stops prepare (the encoders do)."""
     import subprocess
 
     wanted = {"-encoders": ("libx264", "aac"), "-filters": ("drawtext",)}
-    missing = []
+    missing, fatal = [], False
     for flag, names in wanted.items():
         try:
             done = subprocess.run(
@@ -181,7 +190,9 @@ def _missing_features(tools):
                 stdin=subprocess.DEVNULL,
             )
         except (OSError, subprocess.TimeoutExpired):
-            return [f"{tools.ffmpeg} {flag} did not answer"]
+            return [f"{tools.ffmpeg} {flag} did not answer"], True
         listing = done.stdout.decode("utf-8", "replace").split()
-        missing += [f"{name} ({flag[1:-1]}) in {tools.ffmpeg}" for name in names if name not in listing]
-    return missing
+        absent = [name for name in names if name not in listing]
+        missing += [f"{name} ({flag[1:-1]}) in {tools.ffmpeg}" for name in absent]
+        fatal = fatal or (flag == "-encoders" and bool(absent))
+    return missing, fatal

@@ -10,6 +10,7 @@ import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from urllib.parse import urlsplit
 
 from xblocks.common.chapters import Chapter, check_chapters
 from xblocks.common.timecode import TimecodeError, format_time, parse_time
@@ -198,10 +199,36 @@ def _kind(value):
     return type(value).__name__
 
 
+_URL_UNSAFE = re.compile(r"[\s\"'<>\\^`{|}]")
+
+
+def _https_url(value, mark, what, problems):
+    """A hosted copy's address: https, a host, no credentials, nothing that needs quoting in HTML."""
+    try:
+        parts = urlsplit(value)
+        hostname = parts.hostname if parts.port != 0 else None  # .port raises ValueError when out of range
+    except ValueError:
+        hostname = None
+    if not hostname:
+        problems.append(
+            mark.error(f'{what} "{value}" is not a usable https:// URL (check its host and port)')
+        )
+        return None
+    if _URL_UNSAFE.search(value):
+        problems.append(
+            mark.error(f'{what} "{value}" has spaces, quotes or brackets: percent-encode them (%20, %22...)')
+        )
+        return None
+    if parts.username or parts.password:
+        problems.append(mark.error(f'{what} "{value}" carries a user name or password: remove it'))
+        return None
+    return value
+
+
 def _relative_path(value, mark, what, problems, suffixes=None):
     """A media-folder-relative path (POSIX), refusing absolute paths and ``..``."""
     if value.startswith("https://"):
-        return value
+        return _https_url(value, mark, what, problems)
     if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", value):
         problems.append(mark.error(f'{what} "{value}" must be a path in the media folder or an https:// URL'))
         return None

@@ -101,6 +101,7 @@ class _State:
                 raise ValueError
         except (OSError, ValueError):
             self.data = {"steps": {}, "source": {}}
+        self.rehashed = False
 
     def source_hash(self, source):
         """The source's content hash, reusing the recorded one while size and mtime are unchanged."""
@@ -114,17 +115,31 @@ class _State:
             return known["sha256"]
         digest = file_sha256(source)
         self.data["source"] = {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "sha256": digest}
+        self.rehashed = True
         return digest
 
     def is_done(self, step, fingerprint, outputs):
+        if self.data["steps"].get(step) == _skipped(fingerprint):
+            return True
         return self.data["steps"].get(step) == fingerprint and all(Path(p).is_file() for p in outputs)
 
-    def record(self, step, fingerprint):
+    def record(self, step, fingerprint, made_from=None):
+        """Note that ``step`` was made from ``fingerprint``; ``made_from`` is its readable form."""
         self.data["steps"][step] = fingerprint
+        if made_from is not None:
+            self.data.setdefault("made_from", {})[step] = made_from
+        self.save()
+
+    def save(self):
         self.path.parent.mkdir(parents=True, exist_ok=True)
         temp = self.path.with_name(f".{self.path.name}.partial")
         temp.write_text(json.dumps(self.data, indent=1, sort_keys=True), encoding="utf-8")
         os.replace(temp, self.path)
+
+
+def _skipped(fingerprint):
+    """What the state holds for a step that has nothing to make (a rendition taller than the source)."""
+    return f"skipped:{fingerprint}"
 
 
 def _timeout(duration, per_second, floor):
@@ -220,7 +235,9 @@ def prepare_all(tools, manifest, media_dir, out, renditions=(), progress=None, r
         result.seconds = time.perf_counter() - started
         results.append(result)
         report(describe(result))
-    if results and all(r.status in ("up to date", "missing", "hosted") for r in results):
+    if results and all(r.status in ("missing", "hosted") for r in results):
+        report(f"nothing prepared: no recording of the manifest is in {media_dir}")
+    elif results and all(r.status in ("up to date", "missing", "hosted") for r in results):
         report("nothing to do: every recording present is already prepared and unchanged")
     return results
 
@@ -250,6 +267,14 @@ def prepare_session(tools, session, media_dir, out, renditions=(), progress=None
     posters = [out / f"{session.id}.poster-{i + 1:02d}.jpg" for i in range(len(session.chapters))]
     mp4 = out / f"{session.id}.mp4"
     chapters_file = out / f"{session.id}.chapters.vtt"
+    # What each output is made from, in readable form (the state file keeps it beside the fingerprints).
+    origin = {"file": session.source, "sha256": source_hash, "size": source.stat().st_size}
+    listed = [{"start": start, "title": title} for start, title in chapter_list]
+    made_from = {
+        "mp4": {"source": origin, "title": session.title, "chapters": listed},
+        "posters": {"source": origin, "starts": [c.start for c in session.chapters]},
+        "chapters": {"source": origin, "chapters": listed},
+    }
     steps = {
         "mp4": (_fingerprint(_VERSION, source_hash, chapters_fp, session.title), [mp4]),
         "posters": (_fingerprint(_VERSION, source_hash, [c.start for c in session.chapters]), posters),
@@ -257,10 +282,11 @@ def prepare_session(tools, session, media_dir, out, renditions=(), progress=None
     }
     for name in renditions:
         target = out / f"{session.id}.{name}.mp4"
-        steps[f"rendition-{name}"] = (
-            _fingerprint(_VERSION, source_hash, chapters_fp, session.title, name),
-            [target],
-        )
+        step = f"rendition-{name}"
+        steps[step] = (_fingerprint(_VERSION, source_hash, chapters_fp, session.title, name), [target])
+        made_from[step] = {**made_from["mp4"], "height": RENDITIONS[name]}
+        if state.data["steps"].get(step) == _skipped(steps[step][0]):
+            result.notes.append(_no_upscale(name, state.data.get("height")))
     captions = {}
     for lang, relative in sorted(session.captions.items()):
         path = media_dir / relative
@@ -270,12 +296,19 @@ def prepare_session(tools, session, media_dir, out, renditions=(), progress=None
             result.notes.append(f"no {lang} captions at {path}")
         else:
             captions[lang] = path
+            caption_hash = file_sha256(path)
             steps[f"captions-{lang}"] = (
-                _fingerprint(_VERSION, file_sha256(path), source_hash),
+                _fingerprint(_VERSION, caption_hash, source_hash),
                 [out / f"{session.id}.{lang}.vtt"],
             )
+            made_from[f"captions-{lang}"] = {
+                "source": origin,
+                "captions": {"file": relative, "sha256": caption_hash},
+            }
     todo = {name: step for name, step in steps.items() if not state.is_done(name, *step)}
     if not todo:
+        if state.rehashed:
+            state.save()  # the same content under a new date: remember it, so the next run reads nothing
         return SessionResult(session.id, "up to date", notes=result.notes)
 
     # Check everything before writing anything.
@@ -285,6 +318,7 @@ def prepare_session(tools, session, media_dir, out, renditions=(), progress=None
     if info.audio_codec is None:
         raise MediaError(f"{source}: has no audio stream (a recording needs picture and sound)")
     check_end_readable(tools, info)
+    state.data["height"] = info.height
     for problem in check_chapters(session.chapters, info.duration):
         mark = session.chapter_mark(problem.index) if problem.index is not None else session.mark("chapters")
         raise MediaError(
@@ -304,15 +338,15 @@ def prepare_session(tools, session, media_dir, out, renditions=(), progress=None
         for stale in out.glob(f"{session.id}.poster-*.jpg"):
             if stale not in posters:
                 stale.unlink()
-        state.record("posters", todo["posters"][0])
+        state.record("posters", todo["posters"][0], made_from["posters"])
         result.done.append(f"{len(posters)} posters")
     if "chapters" in todo:
         _write_text(chapters_file, chapters_vtt(session.chapters, info.duration))
-        state.record("chapters", todo["chapters"][0])
+        state.record("chapters", todo["chapters"][0], made_from["chapters"])
         result.done.append(chapters_file.name)
     for lang, text in converted.items():
         _write_text(out / f"{session.id}.{lang}.vtt", text)
-        state.record(f"captions-{lang}", todo[f"captions-{lang}"][0])
+        state.record(f"captions-{lang}", todo[f"captions-{lang}"][0], made_from[f"captions-{lang}"])
         result.done.append(f"{session.id}.{lang}.vtt")
     if "mp4" in todo:
         bar = progress(mp4.name, info.duration) if progress else None
@@ -323,11 +357,15 @@ def prepare_session(tools, session, media_dir, out, renditions=(), progress=None
         finally:
             if bar:
                 bar.close()
-        state.record("mp4", todo["mp4"][0])
+        state.record("mp4", todo["mp4"][0], made_from["mp4"])
         result.done.append(f"{mp4.name} ({method})")
     for name in renditions:
         step = f"rendition-{name}"
         if step not in todo:
+            continue
+        if RENDITIONS[name] > info.height:  # never upscale: a taller copy only costs bytes
+            state.record(step, _skipped(todo[step][0]), made_from[step])
+            result.notes.append(_no_upscale(name, info.height))
             continue
         target = todo[step][1][0]
         bar = progress(target.name, info.duration) if progress else None
@@ -338,9 +376,15 @@ def prepare_session(tools, session, media_dir, out, renditions=(), progress=None
         finally:
             if bar:
                 bar.close()
-        state.record(step, todo[step][0])
+        state.record(step, todo[step][0], made_from[step])
         result.done.append(target.name)
+    if not result.done:
+        result.status = "up to date"
     return result
+
+
+def _no_upscale(name, height):
+    return f"no {name} rendition: the recording is only {height or 'a few'} px high"
 
 
 def _write_text(path, text):

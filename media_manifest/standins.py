@@ -141,6 +141,13 @@ def _present(tools, path, seconds):
         return False
 
 
+def _read_text(path):
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
 def _write_text(path, text):
     temp = path.with_name(f".{path.name}.partial")
     temp.write_text(text, encoding="utf-8")
@@ -162,15 +169,21 @@ def make_stand_ins(tools, manifest, out, max_seconds=None, if_missing=False, rep
                 duration if session is None or max_seconds is None else min(duration, float(max_seconds))
             )
             video, captions = out / f"{name}.mp4", out / f"{name}.en.vtt"
-            if if_missing and captions.exists() and _present(tools, video, seconds):
-                report(f"{video}: already there, kept")
-                written += [Written(video, True), Written(captions, True)]
-                continue
             if session is None:
                 label, fps, text = "Demo clip stand-in", DEMO_FPS, demo_captions(DEMO_CLIP_SECONDS)
             else:
                 label = f"Session {session.id.rsplit('-', 1)[-1]} stand-in"
                 fps, text = FPS, stand_in_captions(session, seconds)
+            if if_missing and _present(tools, video, seconds):
+                # the captions name the chapters: rewrite them (cheap) when the manifest's titles changed
+                if _read_text(captions) == text:
+                    report(f"{video}: already there, kept")
+                    written += [Written(video, True), Written(captions, True)]
+                else:
+                    _write_text(captions, text)
+                    report(f"{video}: already there, kept; {captions.name} rewritten from the manifest")
+                    written += [Written(video, True), Written(captions)]
+                continue
             bar = progress(f"{name}.mp4", seconds) if progress else None
             make_stand_in(tools, video, seconds, label, fps=fps, work=work, progress=bar)
             if bar:

@@ -65,7 +65,7 @@ def find_tools(env=None):
             )
     if "FFPROBE" in env:
         if not env["FFPROBE"]:
-            return Tools(ffmpeg_path, ffmpeg_from, None, "disabled (FFPROBE is empty)")
+            return Tools(ffmpeg_path, ffmpeg_from, None, "disabled: FFPROBE is empty")
         return Tools(
             ffmpeg_path, ffmpeg_from, _executable(env["FFPROBE"], "FFPROBE"), "FFPROBE environment variable"
         )
@@ -73,11 +73,11 @@ def find_tools(env=None):
         sibling = Path(ffmpeg_path).with_name("ffprobe")
         if sibling.is_file() and os.access(sibling, os.X_OK):
             return Tools(ffmpeg_path, ffmpeg_from, str(sibling), "beside FFMPEG")
-        return Tools(ffmpeg_path, ffmpeg_from, None, "none beside FFMPEG: probing through ffmpeg")
+        return Tools(ffmpeg_path, ffmpeg_from, None, "none beside FFMPEG")
     found = shutil.which("ffprobe", path=env.get("PATH"))
     if found:
         return Tools(ffmpeg_path, ffmpeg_from, str(Path(found).resolve()), "PATH")
-    return Tools(ffmpeg_path, ffmpeg_from, None, "not found: probing through ffmpeg")
+    return Tools(ffmpeg_path, ffmpeg_from, None, "none on PATH")
 
 
 def version(binary, timeout=20):
@@ -170,6 +170,23 @@ def run(tools, stream, timeout, what, progress=None):
     return RunResult(stdout, stderr, time.perf_counter() - started)
 
 
+def parse_progress(raw):
+    """Seconds done from one line of ffmpeg's ``-progress`` output, or None for any other line.
+
+    ffmpeg writes ``key=value`` blocks; the time done is ``out_time_us`` (and ``out_time_ms``, which
+    despite its name is also in microseconds), ``N/A`` before the first frame, and may be negative
+    while the first timestamps settle (read as 0).
+    """
+    line = raw.decode("ascii", "replace") if isinstance(raw, bytes) else str(raw)
+    key, sep, value = line.strip().partition("=")
+    if not sep or key not in ("out_time_us", "out_time_ms"):
+        return None
+    value = value.strip()
+    if not value.lstrip("-").isdigit() or len(value) > 20:
+        return None
+    return max(0.0, int(value) / 1_000_000)
+
+
 def _communicate(process, timeout, what, progress):
     if progress is None:
         try:
@@ -192,11 +209,9 @@ def _communicate(process, timeout, what, progress):
     try:
         for raw in process.stdout:
             out.append(raw)
-            line = raw.decode("ascii", "replace").strip()
-            if line.startswith("out_time_us=") or line.startswith("out_time_ms="):
-                value = line.split("=", 1)[1]
-                if value.lstrip("-").isdigit():
-                    progress(max(0.0, int(value) / 1_000_000))
+            done = parse_progress(raw)
+            if done is not None:
+                progress(done)
         process.wait()
     finally:
         timer.cancel()

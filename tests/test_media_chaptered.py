@@ -105,7 +105,6 @@ def test_one_ffmpeg_call_writes_faststart_chapters_and_the_header_check_passes(s
     header = probe_chapters(tools, target)
     assert abs(header.duration - info.duration) <= FRAME
     assert [(round(s, 3), t) for s, _, t in header.chapters] == [(c.start, c.title) for c in CHAPTERS]
-    assert header.video_codec is None  # the header check asks for no stream details
     full = probe(tools, target)
     assert (full.video_codec, full.audio_codec) == ("h264", "aac")
     assert [c[:2] for c in full.chapters] == [c[:2] for c in header.chapters]
@@ -152,3 +151,59 @@ def test_the_header_check_names_a_file_that_is_not_media(tmp_path):
         probe_chapters(find_tools(), bogus)
     with pytest.raises(MediaError, match="no such file"):
         probe_chapters(find_tools(), tmp_path / "absent.mp4")
+
+
+FFPROBE_JSON = (
+    '{"format": {"duration": "30.5", "format_name": "mov,mp4"}, "streams": ['
+    '{"codec_type": "video", "codec_name": "mjpeg", "disposition": {"attached_pic": 1}},'
+    '{"codec_type": "video", "codec_name": "h264", "width": 640, "height": 360, "avg_frame_rate": "25/1"},'
+    '{"codec_type": "audio", "codec_name": "aac"}],'
+    '"chapters": [{"start_time": "0.000", "end_time": "10.250", "tags": {"title": "A = b"}},'
+    '{"start_time": "10.250", "end_time": "30.500", "tags": {}}]}'
+)
+
+
+def test_the_ffprobe_path_asks_for_the_header_only_and_reads_its_json(tmp_path):
+    """Independent of the machine's ffprobe: a stand-in ffprobe logs its arguments and answers JSON."""
+    log = tmp_path / "args.txt"
+    (tmp_path / "answer.json").write_text(FFPROBE_JSON + "\n")
+    fake = fake_ffmpeg(
+        tmp_path,
+        "ffprobe",
+        (  # shell built-ins only: PATH may hold nothing else
+            f'printf "%s\\n" "$@" > "{log}"\n'
+            f'while IFS= read -r line; do printf "%s\\n" "$line"; done < "{tmp_path}/answer.json"'
+        ),
+    )
+    media = tmp_path / "-a file; 'x'.mp4"
+    media.write_bytes(b"anything")
+    tools = Tools("/nonexistent/ffmpeg", "test", fake, "test")
+    header = probe_chapters(tools, media)
+    args = log.read_text().splitlines()
+    assert args == [
+        "-v",
+        "error",
+        "-show_chapters",
+        "-show_entries",
+        "format=duration",
+        "-of",
+        "json",
+        f"file:{media}",
+    ]
+    assert header.duration == 30.5 and header.video_codec is None
+    assert header.chapters == [(0.0, 10.25, "A = b"), (10.25, 30.5, "")]
+    full = probe(tools, media)
+    assert "-show_streams" in log.read_text().splitlines()
+    assert (full.video_codec, full.width, full.height, full.fps, full.audio_codec) == (
+        "h264",
+        640,
+        360,
+        25.0,
+        "aac",
+    )
+    (tmp_path / "answer.json").write_text("[1, 2]\n")
+    with pytest.raises(MediaError, match="ffprobe gave unreadable output"):
+        probe(tools, media)
+    broken = fake_ffmpeg(tmp_path, "ffprobe-broken", "echo 'moov atom not found' >&2\nexit 1")
+    with pytest.raises(MediaError, match="a file; 'x'.mp4: not a media file ffmpeg can read \\(moov atom"):
+        probe(Tools("/nonexistent/ffmpeg", "test", broken, "test"), media)

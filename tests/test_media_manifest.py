@@ -176,3 +176,29 @@ def test_https_source_is_accepted(tmp_path):
     text = GOOD.replace("source: session-1.mp4", "source: https://media.example.org/session-1.mp4")
     session = load_manifest(write(tmp_path, text)).sessions[0]
     assert session.is_url and session.source == "https://media.example.org/session-1.mp4"
+
+
+@pytest.mark.parametrize(
+    "url, expected",
+    [
+        ("https://", "is not a usable https:// URL"),
+        ("https:///session-1.mp4", "is not a usable https:// URL"),
+        ("https://media.example.org:99999/s.mp4", "is not a usable https:// URL"),
+        ("https://media.example.org/a b.mp4", "percent-encode them"),
+        ("'https://x.org/\"><script>alert(1)</script>'", "percent-encode them"),
+        ("https://user:secret@media.example.org/s.mp4", "carries a user name or password"),
+        ("ftp://media.example.org/s.mp4", "or an https:// URL"),
+    ],
+)
+def test_bad_https_sources_are_refused_with_their_place(tmp_path, url, expected):
+    problems, path = problems_of(tmp_path, GOOD.replace("source: session-1.mp4", f"source: {url}"))
+    assert any(p.startswith(f"{path}:5:13:") and expected in p for p in problems), problems
+
+
+def test_https_captions_are_accepted_and_checked_like_sources(tmp_path):
+    text = GOOD.replace("{en: session-1.en.vtt}", "{en: 'https://media.example.org/c.vtt'}")
+    assert load_manifest(write(tmp_path, text)).sessions[0].captions == {
+        "en": "https://media.example.org/c.vtt"
+    }
+    problems, _ = problems_of(tmp_path, GOOD.replace("{en: session-1.en.vtt}", "{en: 'https://'}"))
+    assert any("the en caption" in p and "not a usable https:// URL" in p for p in problems)

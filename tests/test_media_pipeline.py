@@ -12,9 +12,9 @@ import imageio_ffmpeg
 import pytest
 
 from media_manifest import load_manifest
-from media_manifest.prepare import ffmetadata
+from media_manifest.prepare import ffmetadata, file_sha256
 from media_manifest.progress import ProgressBar
-from media_manifest.tools import MediaError, Tools, find_tools, output_file, probe, run
+from media_manifest.tools import MediaError, find_tools, output_file, parse_progress, probe, run
 from media_manifest.vtt import parse_vtt
 from scripts.cli import main
 
@@ -123,7 +123,61 @@ def test_stand_ins_if_missing_keeps_what_is_there_and_max_seconds_caps(media, ca
     assert "--max-seconds must be more than 0" in capsys.readouterr().err
 
 
+def test_stand_ins_if_missing_rewrites_captions_whose_chapter_titles_changed(media, capsys):
+    folder = media / "media"
+    before = mtimes(folder)
+    (media / "manifest.yaml").write_text(MANIFEST.replace("title: Beta", "title: Beta renamed"))
+    args = ("stand-ins", "--out", folder, "--manifest", media / "manifest.yaml", "--if-missing")
+    assert cli(*args) == 0
+    out = capsys.readouterr().out
+    assert "session-2.mp4: already there, kept; session-2.en.vtt rewritten from the manifest" in out
+    after = mtimes(folder)
+    assert {name for name in before if after[name] != before[name]} == {"session-2.en.vtt"}
+    assert "Beta renamed" in (folder / "session-2.en.vtt").read_text(encoding="utf-8")
+
+
+def test_stand_ins_into_a_hostile_folder_name(made, tmp_path):
+    manifest = tmp_path / "one.yaml"
+    manifest.write_text(MANIFEST.split("  - id: session-2")[0], encoding="utf-8")
+    out = tmp_path / "-out 'q' \"d\" été %d: x"
+    assert cli("stand-ins", "--out", out, "--manifest", manifest, "--max-seconds", 4) == 0
+    info = probe(tools(), out / "session-1.mp4")
+    assert abs(info.duration - 4) <= FRAME and (info.video_codec, info.audio_codec) == ("h264", "aac")
+    assert sorted(p.name for p in out.iterdir()) == [
+        "demo-clip.en.vtt",
+        "demo-clip.mp4",
+        "session-1.en.vtt",
+        "session-1.mp4",
+    ]
+
+
 # --- prepare -----------------------------------------------------------------------------------------------
+
+
+def test_hosted_sources_are_named_and_skipped_by_check_and_prepare(media, capsys):
+    url = "https://media.example.org/webinars/session-2.mp4"
+    text = MANIFEST.replace("source: session-2.mp4", f"source: {url}")
+    text = text.replace(
+        "{en: session-1.en.vtt}", "{en: session-1.en.vtt, es: 'https://media.example.org/s1.es.vtt'}"
+    )
+    (media / "manifest.yaml").write_text(text)
+    args = ("--media", media / "media", "--manifest", media / "manifest.yaml")
+    assert cli("check", *args) == 0
+    out = capsys.readouterr().out
+    assert f"session-2: hosted at {url}: not checked" in out and "session-1: ok" in out
+    assert "session-1: es captions hosted at https://media.example.org/s1.es.vtt: not checked" in out
+    assert "missing" not in out
+    output = media / "out"
+    assert cli("prepare", *args, "--out", output) == 0
+    out = capsys.readouterr().out
+    assert f"session-2: hosted (served from {url})" in out and "session-1: prepared" in out
+    assert "es captions hosted at" in out
+    assert not list(output.glob("session-2*")) and not (output / "session-1.es.vtt").exists()
+    (media / "media" / "session-1.mp4").unlink()
+    assert cli("prepare", *args, "--out", output) == 0
+    assert (
+        f"nothing prepared: no recording of the manifest is in {media / 'media'}" in capsys.readouterr().out
+    )
 
 
 def test_prepare_makes_posters_tracks_captions_and_chaptered_mp4(media, capsys):
@@ -152,13 +206,33 @@ def test_prepare_makes_posters_tracks_captions_and_chaptered_mp4(media, capsys):
     chapters = (out / "session-1.chapters.vtt").read_text(encoding="utf-8")
     assert "Opening &lt;b&gt;bold&lt;/b&gt;" in chapters and "End -- &gt; here" in chapters
     assert "<b>" not in chapters
-    raw = subprocess.run(
-        [shutil.which("ffprobe"), "-v", "error", "-show_chapters", "-of", "json", str(out / "session-1.mp4")],
-        capture_output=True,
-        check=True,
-    )
-    titles = [c["tags"]["title"] for c in json.loads(raw.stdout)["chapters"]]
+    titles = [t for _, _, t in probe(tools(), out / "session-1.mp4").chapters]
     assert titles == ["Opening <b>bold</b>", "Middle; part = two # \\ x", "End -- > here"]
+    assert "\r" not in text and "%" not in text and capsys.readouterr().err == ""  # no bar off a terminal
+
+
+def test_prepare_records_the_source_hash_and_chapter_list_it_was_made_from(media, capsys):
+    out = media / "out"
+    args = ("prepare", "--media", media / "media", "--out", out, "--manifest", media / "manifest.yaml")
+    assert cli(*args) == 0
+    source = media / "media" / "session-2.mp4"
+    record = json.loads((out / ".prepared" / "session-2.json").read_text())
+    origin = {"file": "session-2.mp4", "sha256": file_sha256(source), "size": source.stat().st_size}
+    chapters = [{"start": 0.0, "title": "Alpha"}, {"start": 12.0, "title": "Beta"}]
+    assert record["made_from"]["mp4"] == {"source": origin, "title": "Second", "chapters": chapters}
+    assert record["made_from"]["chapters"] == {"source": origin, "chapters": chapters}
+    assert record["made_from"]["posters"] == {"source": origin, "starts": [0.0, 12.0]}
+    captions = media / "media" / "session-2.en.vtt"
+    assert record["made_from"]["captions-en"]["captions"] == {
+        "file": "session-2.en.vtt",
+        "sha256": file_sha256(captions),
+    }
+    # the same bytes under a new date: up to date, and the new date is remembered (no re-hash next time)
+    os.utime(source, ns=(10**18, 10**18))
+    capsys.readouterr()
+    assert cli(*args) == 0
+    assert "session-2: up to date" in capsys.readouterr().out
+    assert json.loads((out / ".prepared" / "session-2.json").read_text())["source"]["mtime_ns"] == 10**18
 
 
 def test_prepare_again_does_nothing_and_one_chapter_change_redoes_only_that_session(media, capsys):
@@ -194,8 +268,8 @@ def test_prepare_converts_srt_and_transcodes_other_codecs_with_a_rendition(media
     other = media_dir / "session-2.mkv"
     ffmpeg_bin = find_tools().ffmpeg
     subprocess.run(
-        [ffmpeg_bin, "-nostdin", "-y", "-v", "error", "-i", str(source), "-c:v", "mpeg4", "-c:a", "libopus"]
-        + [str(other)],
+        [ffmpeg_bin, "-nostdin", "-y", "-v", "error", "-i", str(source), "-vf", "scale=640:360"]
+        + ["-c:v", "mpeg4", "-c:a", "libopus", str(other)],
         check=True,
         timeout=60,
     )
@@ -211,13 +285,22 @@ def test_prepare_converts_srt_and_transcodes_other_codecs_with_a_rendition(media
     (media / "manifest.yaml").write_text(text)
     out = media / "out"
     args = ("prepare", "--media", media_dir, "--out", out, "--manifest", media / "manifest.yaml")
-    assert cli(*args, "--renditions", "360p") == 0
-    assert "session-2.mp4 (transcode)" in capsys.readouterr().out
+    assert cli(*args, "--renditions", "360p,720p") == 0
+    text = capsys.readouterr().out
+    assert "session-2.mp4 (transcode)" in text
+    assert "no 720p rendition: the recording is only 360 px high" in text  # never upscaled
+    assert not (out / "session-2.720p.mp4").exists()
     info = probe(tools(), out / "session-2.mp4")
     assert (info.video_codec, info.audio_codec) == ("h264", "aac")
     assert abs(info.duration - 24) <= 0.1 and len(info.chapters) == 2
     rendition = probe(tools(), out / "session-2.360p.mp4")
-    assert rendition.height == 360 and len(rendition.chapters) == 2
+    assert (rendition.width, rendition.height, rendition.video_codec) == (640, 360, "h264")
+    assert [round(s) for s, _, _ in rendition.chapters] == [0, 12]
+    before = mtimes(out)
+    assert cli(*args, "--renditions", "360p,720p") == 0
+    text = capsys.readouterr().out
+    assert "session-2: up to date (no 720p rendition: the recording is only 360 px high)" in text
+    assert "nothing to do" in text and mtimes(out) == before
     cues = parse_vtt((out / "session-2.en.vtt").read_text(encoding="utf-8"))
     assert [(c.start, c.end) for c in cues] == [(1.0, 4.5), (5.0, 8.0)]
     assert cues[0].text == "Hello <i>there</i> &amp; &lt;script&gt;x&lt;/script&gt;"
@@ -248,32 +331,52 @@ def test_imageio_ffmpeg_without_ffprobe_prepares_and_probes_alike(media, monkeyp
         cli("prepare", "--media", media / "media", "--out", out, "--manifest", media / "manifest.yaml") == 0
     )
     with_ffmpeg = probe(chosen, out / "session-1.mp4")
-    with_ffprobe = probe(Tools(chosen.ffmpeg, "test", shutil.which("ffprobe"), "PATH"), out / "session-1.mp4")
-    assert abs(with_ffmpeg.duration - with_ffprobe.duration) <= 0.01
+    assert abs(with_ffmpeg.duration - 30) <= FRAME and with_ffmpeg.fps == 2
     assert (with_ffmpeg.video_codec, with_ffmpeg.width, with_ffmpeg.height, with_ffmpeg.audio_codec) == (
         "h264",
         320,
         180,
         "aac",
     )
-    assert [(round(s, 2), t) for s, _, t in with_ffmpeg.chapters] == [
-        (round(s, 2), t) for s, _, t in with_ffprobe.chapters
+    assert [(round(s, 2), round(e, 2), t) for s, e, t in with_ffmpeg.chapters] == [
+        (0, 10, "Opening <b>bold</b>"),
+        (10, 20, "Middle; part = two # \\ x"),
+        (20, round(with_ffmpeg.duration, 2), "End -- > here"),
     ]
+    assert len(list(out.glob("session-1.poster-*.jpg"))) == 3
+    assert cli("check", "--media", media / "media", "--manifest", media / "manifest.yaml") == 0
+    assert "session-1: ok, 0:00:30, h264 320x180 + aac" in capsys.readouterr().out
 
 
-def test_binary_choice_order(monkeypatch, tmp_path):
-    monkeypatch.delenv("FFMPEG", raising=False)
-    monkeypatch.delenv("FFPROBE", raising=False)
-    assert find_tools().ffmpeg_from == "PATH"
-    empty = tmp_path / "empty-bin"
+def fake_binary(folder, name, script="echo fake"):
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_text(f"#!/bin/sh\n{script}\n")
+    path.chmod(0o755)
+    return str(path)
+
+
+def test_binary_choice_order(tmp_path):
+    """Environment variables, then PATH, then the imageio-ffmpeg wheel (stand-in binaries: any machine)."""
+    system, own, empty = tmp_path / "system bin", tmp_path / "own", tmp_path / "empty"
     empty.mkdir()
-    bare = find_tools({"PATH": str(empty)})
-    assert bare.ffmpeg_from == "imageio-ffmpeg wheel" and bare.ffprobe is None
-    assert find_tools({"PATH": str(empty), "FFPROBE": ""}).ffprobe is None
-    chosen = find_tools(
-        {"PATH": str(empty), "FFMPEG": shutil.which("ffmpeg"), "FFPROBE": shutil.which("ffprobe")}
-    )
+    fake_binary(system, "ffmpeg")
+    fake_binary(system, "ffprobe")
+    on_path = find_tools({"PATH": f"{empty}:{system}"})
+    assert (on_path.ffmpeg, on_path.ffmpeg_from) == (str(system / "ffmpeg"), "PATH")
+    assert (on_path.ffprobe, on_path.ffprobe_from) == (str(system / "ffprobe"), "PATH")
+    mine = fake_binary(own, "ffmpeg")
+    chosen = find_tools({"PATH": str(system), "FFMPEG": mine})
+    assert (chosen.ffmpeg, chosen.ffmpeg_from) == (mine, "FFMPEG environment variable")
+    assert chosen.ffprobe is None  # not the PATH's ffprobe: it may belong to another ffmpeg
+    fake_binary(own, "ffprobe")
+    assert find_tools({"FFMPEG": mine}).ffprobe == str(own / "ffprobe")
+    assert find_tools({"PATH": str(system), "FFPROBE": ""}).ffprobe is None
+    chosen = find_tools({"PATH": str(empty), "FFPROBE": str(system / "ffprobe")})
     assert chosen.ffprobe_from == "FFPROBE environment variable"
+    bare = find_tools({"PATH": str(empty)})  # a user without root and without a system ffmpeg
+    assert bare.ffmpeg == imageio_ffmpeg.get_ffmpeg_exe() and bare.ffmpeg_from == "imageio-ffmpeg wheel"
+    assert bare.ffprobe is None
 
 
 @pytest.mark.parametrize("kind", ["absent", "not executable", "broken"])
@@ -292,6 +395,56 @@ def test_missing_or_broken_ffmpeg_is_one_clear_line(monkeypatch, tmp_path, capsy
         assert len(err.strip().splitlines()) == 1
 
 
+FAKE_FFMPEG = """case "$2$1" in
+  -version) echo "ffmpeg version 6.1.1 Copyright (c) 2000-2023";;
+  -encoders*) echo " V....D libx264   H.264"; [ -n "$WITH_AAC" ] && echo " A....D aac   AAC";;
+  -filters*) echo " ... drawtext  V->V  Draw text";;
+esac"""
+
+
+def test_doctor_names_the_binaries_their_versions_and_what_is_missing(monkeypatch, tmp_path, capsys):
+    ffmpeg_bin = fake_binary(tmp_path / "bin", "ffmpeg", FAKE_FFMPEG)
+    monkeypatch.setenv("FFMPEG", ffmpeg_bin)
+    monkeypatch.setenv("FFPROBE", fake_binary(tmp_path / "bin", "ffprobe", "echo 'ffprobe version 6.1.1'"))
+    monkeypatch.setenv("WITH_AAC", "1")
+    assert cli("doctor") == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out == [
+        f"ffmpeg:  {ffmpeg_bin} (from FFMPEG environment variable)",
+        "         ffmpeg version 6.1.1 Copyright (c) 2000-2023",
+        f"ffprobe: {tmp_path / 'bin' / 'ffprobe'} (from FFPROBE environment variable)",
+        "         ffprobe version 6.1.1",
+        "ok: H.264 and AAC encoders and the drawtext filter are available",
+    ]
+    monkeypatch.delenv("WITH_AAC")
+    monkeypatch.setenv("FFPROBE", "")
+    assert cli("doctor") == 1
+    captured = capsys.readouterr()
+    assert "ffprobe: none (disabled: FFPROBE is empty); probing reads what ffmpeg -i prints" in captured.out
+    assert f"missing: aac (encoder) in {ffmpeg_bin}" in captured.out
+    assert (
+        captured.err == f"error: {ffmpeg_bin} cannot encode H.264/AAC: install a full ffmpeg or set FFMPEG\n"
+    )
+    # drawtext alone missing: said, but not fatal (stand-ins then go without their label)
+    monkeypatch.setenv("WITH_AAC", "1")
+    no_text = fake_binary(tmp_path / "bin", "ffmpeg", FAKE_FFMPEG.replace("drawtext", "scale"))
+    assert cli("doctor") == 0 and no_text == ffmpeg_bin
+    out = capsys.readouterr().out
+    assert f"missing: drawtext (filter) in {ffmpeg_bin}" in out and "no visible label" in out
+
+
+def test_a_broken_ffprobe_is_one_clear_line_not_blamed_on_the_recordings(media, monkeypatch, capsys):
+    broken = fake_binary(
+        media / "bin", "ffprobe", "echo 'error while loading shared libraries' >&2\nexit 127"
+    )
+    monkeypatch.setenv("FFPROBE", broken)
+    for argv in (("doctor",), ("check", "--media", media / "media", "--manifest", media / "manifest.yaml")):
+        assert cli(*argv) == 1
+        err = capsys.readouterr().err
+        assert err.startswith(f"error: ffprobe is broken: {broken} does not work (exit 127)"), err
+        assert "session-1" not in err and len(err.strip().splitlines()) == 1
+
+
 def test_run_enforces_timeout_and_output_file_keeps_old_on_failure(tmp_path):
     import ffmpeg
 
@@ -308,6 +461,45 @@ def test_run_enforces_timeout_and_output_file_keeps_old_on_failure(tmp_path):
         with output_file(final):
             pass
     assert final.read_bytes() == b"old"
+
+
+@pytest.mark.parametrize(
+    "line, seconds",
+    [
+        (b"out_time_us=12500000\n", 12.5),
+        (b"out_time_ms=3000000\n", 3.0),  # ffmpeg's "ms" key carries microseconds too
+        ("out_time_us=0", 0.0),
+        (b"out_time_us=-23220\n", 0.0),  # negative while the first timestamps settle
+        (b"out_time_us=N/A\n", None),
+        (b"out_time=00:00:12.500000\n", None),
+        (b"progress=continue\n", None),
+        (b"progress=end\n", None),
+        (b"frame=25\n", None),
+        (b"out_time_us=\n", None),
+        (b"out_time_us=1e9\n", None),
+        (b"out_time_us=" + b"9" * 40 + b"\n", None),
+        (b"\xff\xfe garbage\n", None),
+        (b"", None),
+    ],
+)
+def test_the_progress_parser_reads_ffmpeg_progress_lines(line, seconds):
+    assert parse_progress(line) == seconds
+
+
+def test_progress_bar_shows_percent_and_time_left():
+    class Tty(io.StringIO):
+        def isatty(self):
+            return True
+
+    screen = Tty()
+    bar = ProgressBar("session-2.mp4", 200, stream=screen)
+    bar.started -= 10  # ten seconds in, a quarter done: thirty seconds left
+    bar(50)
+    bar(400)  # past the end (ffmpeg may overshoot): capped at 100%
+    bar.close()
+    first, second = screen.getvalue().split("\r")[1:]
+    assert first.startswith("session-2.mp4 [#######.....................]  25.0% 0:30 left")
+    assert " 100.0% 0:00 left" in second and screen.getvalue().endswith("\n")
 
 
 def test_progress_bar_draws_on_a_terminal_only():
@@ -384,6 +576,10 @@ def _break(media_dir, kind):
         target.write_text("this is a text file, not a recording\n")
     elif kind == "empty":
         target.write_bytes(b"")
+    elif kind == "corrupt":
+        data = bytearray(target.read_bytes())
+        data[32:4096] = b"\x55" * (4096 - 32)  # the index (moov, at the front after +faststart) garbled
+        target.write_bytes(bytes(data))
     elif kind == "truncated":
         data = target.read_bytes()
         target.write_bytes(data[: int(len(data) * 0.6)])
@@ -407,6 +603,7 @@ def _break(media_dir, kind):
     [
         ("not media", "session-1.mp4: not a media file ffmpeg can read"),
         ("empty", "session-1.mp4: not a media file ffmpeg can read"),
+        ("corrupt", "session-1.mp4: not a media file ffmpeg can read"),
         ("truncated", "session-1.mp4: the file is truncated"),
         ("no audio", "session-1.mp4: has no audio stream"),
         ("no video", "session-1.mp4: has no video stream"),
@@ -435,8 +632,12 @@ def test_bad_input_fails_clearly_and_keeps_what_was_prepared(media, capsys, kind
     assert not [p for p in out.iterdir() if ".partial" in p.name]
     if kind.endswith("caption"):
         assert "session-2: prepared" in captured.out  # the other session still went ahead
-    if not kind.endswith("caption"):
-        assert cli("check", "--media", media / "media", "--manifest", media / "manifest.yaml") == 1
+    assert cli("check", "--media", media / "media", "--manifest", media / "manifest.yaml") == 1
+    checked = capsys.readouterr()
+    assert any(
+        line.startswith("problem: session-1: ") and message in line for line in checked.out.splitlines()
+    )
+    assert "session-2: ok" in checked.out and "Traceback" not in checked.err
 
 
 def test_chapter_past_the_real_end_names_the_file_and_the_manifest_line(media, capsys):
