@@ -143,13 +143,13 @@ def read_captions(checked, media_dirs):
     for session in checked.manifest.sessions:
         if not session.captions:
             continue
-        name = (
-            session.captions["en"]
-            if "en" in session.captions
-            else session.captions[sorted(session.captions)[0]]
-        )
-        for media_dir in media_dirs:
-            candidate = Path(media_dir) / name
+        lang = "en" if "en" in session.captions else sorted(session.captions)[0]
+        name = session.captions[lang]
+        # ``media prepare`` writes ``<id>.<lang>.vtt`` (SRT converted); a raw media folder has the
+        # manifest's own file, used only when it is WebVTT already.
+        names = [f"{session.id}.{lang}.vtt"] + ([name] if not name.lower().endswith(".srt") else [])
+        candidates = [Path(media_dir) / n for media_dir in media_dirs for n in names]
+        for candidate in candidates:
             if not candidate.is_file():
                 continue
             try:

@@ -456,3 +456,15 @@ def test_unreadable_captions_are_one_clear_line(tmp_path, capsys):
     assert code == 1
     assert err.startswith(f"error: {media}/session-1.en.vtt: the captions cannot be read as WebVTT")
     assert "Traceback" not in err
+
+
+def test_srt_captions_are_found_under_the_name_media_prepare_gives_them(tmp_path):
+    source = make_source(tmp_path)
+    manifest = source / "manifest.yaml"
+    manifest.write_text(manifest.read_text().replace("en: session-1.en.vtt", "en: session-1.en.srt"))
+    out = tmp_path / "out"
+    (out / "media" / "prepared").mkdir(parents=True)
+    (out / "media" / "prepared" / "session-1.en.vtt").write_text(VTT)  # what `media prepare` writes
+    build(source, out, manifest)
+    transcript = progress_transcripts(out / "course" / "vertical" / "welcome-about-unit.xml")["session-1"]
+    assert "Industry leads the partnership." in transcript.find("cues").text
