@@ -502,3 +502,112 @@ def test_hostile_labels_and_usernames_are_escaped(harness, clock):
     html = harness.render(block, user="staff_1")
     assert "<img src=x" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
     assert "<script>alert" not in html and "<b>mallory</b>" not in html and "&lt;b&gt;mallory" in html
+
+
+# --- audit fixes: live refresh, fewer shared writes, honest percentages, completed chapters ------------
+
+
+def test_snapshot_answers_the_learner_part_rendered_again(harness, page, clock):
+    """The page swaps this HTML in when the block comes into view: it shows work done since it loaded."""
+    _root, children = page
+    first = view(harness, children, "ana")["html"]
+    assert "0 of 2 items checked" in first and "Start Demo session" in first
+    assert "<section" not in first and "Search the session transcripts" not in first  # learner part only
+    # In a session row the video is "Recording" (the row names the session); the quiz keeps its label.
+    assert "Recording:</span>" in first and "Demo checkpoint:</span>" in first
+    assert "Demo session: a partnership meeting:</span>" not in first
+    harness.call_handler(
+        children["stage_toolkit"], "toggle_item", {"item": "industry", "checked": True}, user="ana"
+    )
+    watch(harness, children["chaptered_video"], "ana", clock, 45)
+    again = view(harness, children, "ana")["html"]
+    assert "1 of 2 items checked" in again and "1 of 4 chapters watched" in again
+    assert "Resume Demo session: a partnership meeting at 0:45" in again and 'data-seconds="45.0"' in again
+    page_html = harness.render(children["facilitator_progress"], user="ana")
+    assert again.strip() in page_html  # the same markup as the page's own learner part
+
+
+def test_snapshot_html_escapes_hostile_labels(harness):
+    xml = (
+        "<vertical_demo><facilitator_progress>"
+        f'<track block_type="stage_toolkit" ref="tk" label={quoteattr(HOSTILE)} kind="toolkit"/>'
+        "</facilitator_progress></vertical_demo>"
+    )
+    block = harness.parse(xml).children[0]
+    status, body = harness.call_handler(block, "snapshot", {}, user="ana")
+    assert status == 200 and "<script>" not in body["html"] and "&lt;script&gt;" in body["html"]
+
+
+def test_unchanged_progress_does_not_rewrite_the_shared_record(harness, page, clock):
+    import datetime
+
+    _root, children = page
+    view(harness, children, "ana")
+    block = harness.block(children["facilitator_progress"], "staff_1")
+    five_minutes_ago = datetime.datetime.now(datetime.UTC) - datetime.timedelta(minutes=5)
+    block.learners = {"ana": dict(block.learners["ana"], at=five_minutes_ago.isoformat(timespec="seconds"))}
+    block.save()
+    first = harness.block(children["facilitator_progress"], "staff_1").learners["ana"]
+    view(harness, children, "ana")
+    assert harness.block(children["facilitator_progress"], "staff_1").learners["ana"] == first
+    harness.call_handler(
+        children["stage_toolkit"], "toggle_item", {"item": "industry", "checked": True}, user="ana"
+    )
+    view(harness, children, "ana")
+    changed = harness.block(children["facilitator_progress"], "staff_1").learners["ana"]
+    assert changed["modules"]["demo-toolkit"][0] == 0.5 and changed["modules"] != first["modules"]
+
+
+def test_needs_write_rules():
+    import datetime
+
+    from xblocks.facilitator_progress.block import needs_write
+
+    now = datetime.datetime(2025, 6, 2, 9, 0, tzinfo=datetime.UTC)
+    modules = {"tk": [0.5, None, None, None]}
+    record = {"at": (now - datetime.timedelta(minutes=9)).isoformat(), "modules": modules}
+    assert not needs_write(record, modules, now)
+    assert needs_write(record, {"tk": [1.0, None, None, None]}, now)
+    assert needs_write(dict(record, at=(now - datetime.timedelta(minutes=11)).isoformat()), modules, now)
+    assert needs_write(dict(record, at=(now + datetime.timedelta(minutes=1)).isoformat()), modules, now)
+    for bad in ("yesterday", None, "2025-06-02T08:59:00", 5):
+        assert needs_write(dict(record, at=bad), modules, now)
+    assert needs_write(None, modules, now) and needs_write("junk", modules, now)
+
+
+def test_started_is_never_shown_as_0_percent_nor_unfinished_as_100():
+    from xblocks.facilitator_progress.progress import Status, display_percent, rows
+
+    assert display_percent(0) == 0 and display_percent(0.0007) == 1 and display_percent(0.999) == 99
+    assert display_percent(1.0) == 100 and display_percent(0.999, complete=True) == 100
+    assert display_percent(float("nan")) == 0 and display_percent("x") == 0
+    track = {"ref": "tk", "kind": "toolkit", "label": "Toolkit", "block_type": "stage_toolkit"}
+    row = rows([track], {"tk": Status(completion=0.004)})[0]
+    assert row["state"] == "started" and row["percent"] == 1 and row["parts"][0]["text"] == "1% done"
+
+
+def test_staff_drop_off_counts_completed_chapters_too(harness, page, clock):
+    from xblocks.facilitator_progress import staff
+
+    _root, children = page
+    watch(harness, children["chaptered_video"], "ana", clock, 120)
+    watch(harness, children["chaptered_video"], "ben", clock, 45)
+    for user in ("ana", "ben"):
+        view(harness, children, user)
+    block = harness.block(children["facilitator_progress"], "staff_1")
+    learners = dict(block.learners)
+    started, chapters = staff.dropoff(block.tracks[0], learners)
+    assert started == 2 and [(r, c) for _t, r, c in chapters] == [(2, 2), (2, 1), (1, 1), (1, 1)]
+    # A record kept before completed chapters were recorded (three items) counts as reached only.
+    learners["old"] = {"at": "", "modules": {"demo-video": [0.3, [0, 1], 4]}}
+    learners["junk"] = {"at": "", "modules": {"demo-video": [0.3, [0, "x", -1, 99], 4, [True, 7, "1"]]}}
+    started, chapters = staff.dropoff(block.tracks[0], learners)
+    assert started == 4 and [(r, c) for _t, r, c in chapters] == [(4, 2), (3, 1), (1, 1), (1, 1)]
+    html = harness.render(children["facilitator_progress"], user="staff_1")
+    assert "reached by 2, completed by 1" in html
+
+
+def test_staff_count_of_one_learner_is_singular(harness, page):
+    view(harness, page[1], "ana")
+    html = harness.render(page[1]["facilitator_progress"], user="staff_1")
+    assert "1 learner has opened this page" in html and "1 learners" not in html

@@ -87,3 +87,63 @@ def test_learner_works_then_report_reads_the_preview_log(browser, tmp_path):
 def _log_text(browser):
     path = browser.preview.tracking_log
     return path.read_text(encoding="utf-8") if path.exists() else ""
+
+
+@pytest.mark.browser
+def test_whole_course_progress_blocks_follow_work_done_on_the_same_page(browser):
+    """No reload: the progress blocks at the top and the end of the whole course refresh when seen again."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    student = f"whole-{uuid.uuid4().hex[:8]}"
+    browser.get(browser.preview.url(f"/scenario/whole_course/?student={student}"))
+    wait = WebDriverWait(browser, 30)
+    blocks = wait.until(
+        lambda d: d.find_elements(By.CSS_SELECTOR, "[data-block-type='facilitator_progress']")
+    )
+    assert len(blocks) == 2
+    top, final = blocks
+    planning = "Planning stage toolkit"
+    wait.until(lambda d: _row(top, planning).endswith("0 of 4 items checked"))
+
+    box = browser.find_element(
+        By.CSS_SELECTOR, ".stage-toolkit input[data-item='region-agreed']"
+    )  # the planning toolkit, far below the first progress block
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", box)
+    box.click()
+    wait.until(lambda d: student in _log_text(browser) and "region-agreed" in _log_text(browser))
+
+    # The last progress block was rendered with the page (0 items); scrolled to, it shows the tick.
+    browser.execute_script("arguments[0].scrollIntoView({block: 'start'});", final)
+    wait.until(lambda d: _row(final, planning).endswith("1 of 4 items checked"))
+    # Back up to the first one (the welcome module's progress page): the same.
+    browser.execute_script("arguments[0].scrollIntoView({block: 'start'});", top)
+    wait.until(lambda d: _row(top, planning).endswith("1 of 4 items checked"))
+    screenshot(browser, "progress-whole-course-refreshed")
+    # The links still work after the swap: "Go there" brings the toolkit's top into view, not under the
+    # preview's fixed banner.
+    go = top.find_element(By.XPATH, f".//a[contains(@class,'fp-go')][contains(., '({planning})')]")
+    go.click()
+    toolkit = box.find_element(By.XPATH, "./ancestor::*[@data-block-type='stage_toolkit'][1]")
+    wait.until(
+        lambda d: d.execute_script(
+            "var r = arguments[0].getBoundingClientRect();"
+            "var seen = document.elementFromPoint(r.left + 20, r.top + 20);"
+            "return r.top >= 0 && r.top < 200 && arguments[0].contains(seen);",
+            toolkit,
+        )
+    )
+
+
+def _row(block, label):
+    """The text of the progress row labelled ``label`` (whitespace collapsed; read in one script, since the
+    learner part is swapped in again when the block refreshes)."""
+    texts = block.parent.execute_script(
+        "return Array.from(arguments[0].querySelectorAll('.fp-row')).map(function (r) {"
+        "  return r.textContent.split(/\\s+/).join(' ').trim(); });",
+        block,
+    )
+    for text in texts:
+        if text.startswith(label):
+            return text.split(" Go there")[0]
+    return ""

@@ -19,12 +19,28 @@ from xblock.validation import ValidationMessage
 
 from xblocks.common.events import TrackedModuleMixin
 from xblocks.common.handlers import BadRequest, Forbidden, error_response, json_api
-from xblocks.common.rendering import fragment, gettext, translations
+from xblocks.common.rendering import fragment, gettext, render, translations
 from xblocks.common.users import is_staff, username
 from xblocks.facilitator_progress import olx, progress, scenarios, sources, staff, transcripts
 
 PACKAGE = "xblocks.facilitator_progress"
 MAX_LEARNERS_ON_RECORD = 20_000
+# A learner's record is rewritten when their progress changed, or to refresh "last visit" after this long:
+# the page asks for a snapshot each time it comes into view, and the shared record is not rewritten for that.
+VISIT_REFRESH = datetime.timedelta(minutes=10)
+
+
+def needs_write(previous, modules, now):
+    """Whether the stored record ``previous`` must be replaced by one with ``modules`` at ``now``."""
+    if not isinstance(previous, dict) or previous.get("modules") != modules:
+        return True
+    try:
+        at = datetime.datetime.fromisoformat(str(previous.get("at")))
+    except ValueError:
+        return True
+    if at.tzinfo is None:
+        return True
+    return not (datetime.timedelta(0) <= now - at < VISIT_REFRESH)
 
 
 def at_second(href, ref, seconds):
@@ -249,18 +265,22 @@ class FacilitatorProgressBlock(StudioEditableXBlockMixin, TrackedModuleMixin, XB
 
     @json_api
     def snapshot(self, data, suffix=""):
-        """Record the learner's progress for the staff view; answers the learner's current figures."""
+        """Record the learner's progress for the staff view; answers the learner's current figures and
+        ``html``, the learner part of the view rendered again (the page swaps it in when it comes into view,
+        so it reflects work done in other blocks since the page loaded)."""
         if data:
             raise BadRequest("This handler takes an empty JSON object.")
         view = self.learner_view_data()
         statuses = view.pop("statuses")
         name = username(self)
-        learners = dict(self.learners or {})
-        if name in learners or len(learners) < MAX_LEARNERS_ON_RECORD:
-            learners[name] = {
-                "at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
-                "modules": progress.snapshot(self.tracks, statuses),
-            }
+        learners = self.learners or {}
+        modules = progress.snapshot(self.tracks, statuses)
+        now = datetime.datetime.now(datetime.UTC).replace(microsecond=0)
+        if (name in learners or len(learners) < MAX_LEARNERS_ON_RECORD) and needs_write(
+            learners.get(name), modules, now
+        ):
+            learners = dict(learners)
+            learners[name] = {"at": now.isoformat(), "modules": modules}
             self.learners = learners
         self.publish_event(
             "edx.facilitator_progress.progress_viewed",
@@ -271,6 +291,7 @@ class FacilitatorProgressBlock(StudioEditableXBlockMixin, TrackedModuleMixin, XB
                 "source": view["source"],
             },
         )
+        view["html"] = str(render(self, "learner.html", {"data": view}, package=PACKAGE))
         return view
 
     @json_api

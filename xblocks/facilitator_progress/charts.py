@@ -17,6 +17,10 @@ TEXT = "#222222"
 FONT = "font-family='system-ui, -apple-system, Segoe UI, Roboto, sans-serif' font-size='12'"
 
 
+def _learners(count):
+    return f"{count} learner" if count == 1 else f"{count} learners"
+
+
 def _percent(share):
     return f"{round(100 * share)}%"
 
@@ -42,7 +46,7 @@ def funnel_svg(title, rows, learners, width=640):
     bar_width = width - bar_left - 140
     height = 30 + row_height * max(1, len(rows)) + 10
     body = [
-        f"<text x='0' y='14' fill='{TEXT}'>{escape(f'{learners} learners')}</text>",
+        f"<text x='0' y='14' fill='{TEXT}'>{escape(_learners(learners))}</text>",
         f"<rect x='{bar_left}' y='4' width='10' height='10' fill='{STARTED}'/>",
         f"<text x='{bar_left + 14}' y='14' fill='{TEXT}'>started</text>",
         f"<rect x='{bar_left + 80}' y='4' width='10' height='10' fill='{COMPLETED}'/>",
@@ -63,7 +67,7 @@ def funnel_svg(title, rows, learners, width=640):
             f"<text x='{bar_left + bar_width + 6}' y='{y + 17}' fill='{TEXT}'>{escape(figures)}</text>",
         ]
         words.append(f"{label}: {started} started, {completed} completed")
-    desc = f"Of {learners} learners: " + "; ".join(words) if words else "No modules yet."
+    desc = f"Of {_learners(learners)}: " + "; ".join(words) if words else "No modules yet."
     return _svg(width, height, title, desc, body)
 
 
@@ -78,7 +82,7 @@ def dropoff_svg(title, chapters, started, width=640):
     column = max(4.0, min(48.0, step * 0.7))
     height = top + plot_height + 40
     body = [
-        f"<text x='0' y='14' fill='{TEXT}'>{escape(f'{started} learners started')}</text>",
+        f"<text x='0' y='14' fill='{TEXT}'>{escape(_learners(started) + ' started')}</text>",
         f"<line x1='{left}' y1='{top + plot_height}' x2='{width - 10}' y2='{top + plot_height}' "
         "stroke='#888'/>",
         f"<text x='{left - 4}' y='{top + 8}' text-anchor='end' fill='{TEXT}'>100%</text>",

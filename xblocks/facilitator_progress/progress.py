@@ -31,6 +31,17 @@ def _identity(text):
     return text
 
 
+def display_percent(completion, complete=None):
+    """Whole percent for display: never 0% once started, never 100% before complete."""
+    share = clamp(completion)
+    done = share >= DONE if complete is None else complete
+    if done:
+        return 100
+    if share <= 0:
+        return 0
+    return min(99, max(1, round(100 * share)))
+
+
 def clamp(value):
     try:
         number = float(value)
@@ -79,7 +90,7 @@ def _percent_text(status, gettext):
         return gettext("Complete")
     if status.completion <= 0:
         return gettext("Not started")
-    return gettext("{percent}% done").format(percent=round(100 * status.completion))
+    return gettext("{percent}% done").format(percent=display_percent(status.completion))
 
 
 def rows(tracks, statuses, gettext=_identity):
@@ -108,8 +119,8 @@ def rows(tracks, statuses, gettext=_identity):
     for row in result:
         parts = row["parts"]
         row["completion"] = sum(p["completion"] for p in parts) / len(parts)
-        row["percent"] = round(100 * row["completion"])
         row["complete"] = all(p["complete"] for p in parts)
+        row["percent"] = display_percent(row["completion"], row["complete"])
         row["state"] = (
             "complete" if row["complete"] else ("started" if row["completion"] > 0 else "not_started")
         )
@@ -158,18 +169,18 @@ def next_step(tracks, statuses, gettext=_identity):
 
 
 def snapshot(tracks, statuses):
-    """The compact record of one learner kept for the staff view: ``{ref: [completion, reached, total]}``.
+    """The compact record of one learner for the staff view: ``{ref: [completion, reached, total, done]}``.
 
-    ``reached`` is the list of chapter indexes the learner reached and ``total`` the video's chapter count
-    (videos read through the runtime), or None when unknown (the LMS completion service gives completion
-    only).
+    ``reached`` and ``done`` are the lists of chapter indexes the learner reached and completed, ``total``
+    the video's chapter count (videos read through the runtime), or None when unknown (the LMS completion
+    service gives completion only). Records written before ``done`` existed have three items.
     """
     result = {}
     for track in tracks:
         status = statuses.get(track["ref"])
         if status is None:
             continue
-        reached = total = None
+        reached = total = done = None
         chapters = status.summary.get("chapters") if status.summary else None
         if track["kind"] == "session" and isinstance(chapters, list):
             reached = [
@@ -178,6 +189,11 @@ def snapshot(tracks, statuses):
                 if isinstance(chapter, dict)
                 and (chapter.get("complete") or clamp(chapter.get("coverage")) > 0)
             ]
+            done = [
+                i
+                for i, chapter in enumerate(chapters)
+                if isinstance(chapter, dict) and chapter.get("complete")
+            ]
             total = len(chapters)
-        result[track["ref"]] = [round(clamp(status.completion), 4), reached, total]
+        result[track["ref"]] = [round(clamp(status.completion), 4), reached, total, done]
     return result

@@ -10,7 +10,7 @@ import csv
 import io
 
 from xblocks.facilitator_progress.charts import dropoff_svg, funnel_svg
-from xblocks.facilitator_progress.progress import DONE, clamp
+from xblocks.facilitator_progress.progress import DONE, clamp, display_percent
 from xblocks.facilitator_progress.report_output import safe_cell
 
 MAX_MATRIX_ROWS = 300
@@ -35,7 +35,7 @@ def matrix(tracks, learners, limit=MAX_MATRIX_ROWS):
             entry = _cell(modules, track["ref"])
             completion = clamp(entry[0]) if entry else 0.0
             state = "complete" if completion >= DONE else ("started" if completion > 0 else "not_started")
-            cells.append({"percent": round(100 * completion), "state": state})
+            cells.append({"percent": display_percent(completion), "state": state, "completion": completion})
         rows.append({"username": name, "at": str(record.get("at") or ""), "cells": cells})
     return rows, len(names)
 
@@ -64,9 +64,16 @@ def cohort(tracks, learners):
     return result
 
 
+def _index(value, total):
+    return type(value) is int and 0 <= value < total
+
+
 def dropoff(track, learners, chapter_titles=()):
-    """``(started, [(title, reached, completed)])`` for a session video; empty when nothing is known."""
-    counts = []
+    """``(started, [(title, reached, completed)])`` for a session video; empty when nothing is known.
+
+    Records written before completed chapters were kept (three items) count as reached only.
+    """
+    counts, done_counts = [], []
     started = 0
     for record in learners.values():
         entry = _cell((record or {}).get("modules") or {}, track["ref"])
@@ -75,13 +82,22 @@ def dropoff(track, learners, chapter_titles=()):
         total = min(max(0, entry[2]), 1000)
         if len(counts) < total:
             counts += [0] * (total - len(counts))
-        reached = {i for i in entry[1] if isinstance(i, int) and 0 <= i < total}
+            done_counts += [0] * (total - len(done_counts))
+        done = {
+            i for i in (entry[3] if len(entry) > 3 and isinstance(entry[3], list) else ()) if _index(i, total)
+        }
+        reached = {i for i in entry[1] if _index(i, total)} | done
         if reached:
             started += 1
         for i in reached:
             counts[i] += 1
+        for i in done:
+            done_counts[i] += 1
     titles = list(chapter_titles)
-    chapters = [(titles[i] if i < len(titles) else f"Chapter {i + 1}", n, 0) for i, n in enumerate(counts)]
+    chapters = [
+        (titles[i] if i < len(titles) else f"Chapter {i + 1}", n, done_counts[i])
+        for i, n in enumerate(counts)
+    ]
     return started, chapters
 
 
@@ -117,6 +133,6 @@ def matrix_csv(tracks, learners):
     rows, _total = matrix(tracks, learners, limit=len(learners))
     for row in rows:
         writer.writerow(
-            [safe_cell(row["username"]), row["at"], *[f"{c['percent'] / 100:.2f}" for c in row["cells"]]]
+            [safe_cell(row["username"]), row["at"], *[f"{c['completion']:.2f}" for c in row["cells"]]]
         )
     return out.getvalue()

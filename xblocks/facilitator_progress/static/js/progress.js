@@ -1,4 +1,4 @@
-/* The progress block: records the visit, searches transcripts, opens a session at a second.
+/* The progress block: records the visit, refreshes its figures, searches transcripts, opens a session at a second.
    The server decides everything; this script only displays. Learner text goes in with textContent. */
 function FacilitatorProgressInit(runtime, element, args) {
   "use strict";
@@ -37,32 +37,82 @@ function FacilitatorProgressInit(runtime, element, args) {
     return h ? h + ":" + mm + ":" + ss : mm + ":" + ss;
   }
 
+  /* How far down a fixed or sticky header (the preview's banner, a theme's) covers the top of the window. */
+  function topInset() {
+    var el = document.elementFromPoint(window.innerWidth / 2, 1);
+    for (; el && el !== document.body && el !== document.documentElement; el = el.parentElement) {
+      var position = window.getComputedStyle(el).position;
+      if (position === "fixed" || position === "sticky") { return Math.max(0, el.getBoundingClientRect().bottom); }
+    }
+    return 0;
+  }
+
+  function scrollToBlock(block) {
+    var top = block.getBoundingClientRect().top + window.pageYOffset - topInset() - 8;
+    window.scrollTo({top: Math.max(0, top), behavior: "smooth"});
+  }
+
   /* Same page (the preview, or a unit holding the video): seek its player; otherwise follow the link. */
   function openAt(usage, seconds, href) {
     // The runtime's wrapper of the tracked block (it carries data-block-type; our own links do not).
     var block = usage ? document.querySelector('[data-block-type][data-usage="' + (window.CSS && CSS.escape ? CSS.escape(usage) : usage) + '"]') : null;
     var video = block ? block.querySelector("video") : null;
     if (video) {
-      block.scrollIntoView({behavior: "smooth", block: "start"});
+      scrollToBlock(block);
       if (seconds !== null && seconds !== undefined && !isNaN(seconds)) {
         var seek = function () { video.currentTime = Number(seconds); };
         if (video.readyState >= 1) { seek(); } else { video.addEventListener("loadedmetadata", seek, {once: true}); }
       }
-      video.focus && video.focus();
+      if (video.focus) { video.focus({preventScroll: true}); }
       return true;
     }
-    if (block) { block.scrollIntoView({behavior: "smooth", block: "start"}); return true; }
+    if (block) { scrollToBlock(block); return true; }
     if (href) { window.location.href = href; return true; }
     return false;
   }
 
-  root.querySelectorAll(".fp-continue, .fp-go").forEach(function (link) {
-    link.addEventListener("click", function (event) {
-      var seconds = link.getAttribute("data-seconds");
-      var usage = link.getAttribute("data-target-usage");
-      if (usage && openAt(usage, seconds === null ? null : Number(seconds), null)) { event.preventDefault(); }
-      else if (link.getAttribute("href") === "#") { event.preventDefault(); }
-    });
+  /* Continue and "Go there" links (delegated: the learner part is swapped in again after a refresh). */
+  var learner = root.querySelector(".fp-learner");
+  learner.addEventListener("click", function (event) {
+    var link = event.target.closest ? event.target.closest(".fp-continue, .fp-go") : null;
+    if (!link || !learner.contains(link)) { return; }
+    var seconds = link.getAttribute("data-seconds");
+    var usage = link.getAttribute("data-target-usage");
+    if (usage && openAt(usage, seconds === null ? null : Number(seconds), null)) { event.preventDefault(); }
+    else if (link.getAttribute("href") === "#") { event.preventDefault(); }
+  });
+
+  /* The figures were right when the page loaded; work done since in other blocks on the same page (the
+     preview's whole course, a unit holding a video) shows when this block comes into view again or the
+     tab becomes visible. The server renders the learner part (escaped); it is swapped in only if changed. */
+  var lastHtml = null, lastAsked = 0, asking = false, later = null, MIN_GAP_MS = 2000;
+  function refresh(force) {
+    var wait = lastAsked + MIN_GAP_MS - Date.now();
+    if (asking || (!force && wait > 0)) {  // at most one request in flight and one every 2 s: ask again later
+      if (!later) { later = setTimeout(function () { later = null; refresh(false); }, Math.max(wait, 300)); }
+      return;
+    }
+    asking = true; lastAsked = Date.now();
+    post("snapshot", {}).then(function (data) {
+      asking = false;
+      if (typeof data.html !== "string" || data.html === lastHtml) { return; }
+      var hadFocus = learner.contains(document.activeElement);
+      learner.innerHTML = data.html;
+      lastHtml = data.html;
+      if (hadFocus) { var first = learner.querySelector("a"); if (first) { first.focus(); } }
+    }).catch(function () { asking = false; /* the page keeps the figures it shows; staff data waits */ });
+  }
+  if (window.IntersectionObserver) {
+    var wasVisible = true;
+    new IntersectionObserver(function (entries) {
+      entries.forEach(function (entry) {
+        if (entry.isIntersecting && !wasVisible) { refresh(false); }
+        wasVisible = entry.isIntersecting;
+      });
+    }).observe(learner);
+  }
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "visible") { refresh(false); }
   });
 
   var form = root.querySelector(".fp-search");
@@ -102,5 +152,5 @@ function FacilitatorProgressInit(runtime, element, args) {
     });
   }
 
-  post("snapshot", {}).catch(function () { /* the page already shows the figures; staff data waits */ });
+  refresh(true);
 }
