@@ -31,6 +31,7 @@ PARTIAL = Question("partial", "multiple", "Stages?", STAGES.choices, weight=3.0,
 WIOA = Question("wioa", "true_false", "2014?", true_false_choices(True, {"false": "It is 2014."}))
 QUIZ = QuestionSet((LEAD, STAGES, PARTIAL, WIOA))
 PICKS = {q.id: [c.id for c in q.choices] for q in QUIZ}
+LAYOUT = stats.Layout.of(QUIZ)
 
 
 def answer_strategy():
@@ -253,9 +254,9 @@ def test_summary_counts_each_learner_once_by_the_latest_attempt(attempts):
     for learner, answers, kept in attempts:
         previous = latest.get(learner)
         current = _record((previous.attempts if previous else 0) + 1, kept, kept == 1.0, answers)
-        text = stats.count_attempt(text, previous, current)
+        text = stats.count_attempt(text, previous, current, LAYOUT)
         latest[learner] = current
-    summary = json.loads(text)
+    summary = stats.load_summary(text)
     expected = _from_scratch(latest)
     assert summary["learners"] == len(latest) and summary["attempts"] == len(attempts)
     assert summary["passed"] == expected["passed"]
@@ -267,13 +268,90 @@ def test_summary_counts_each_learner_once_by_the_latest_attempt(attempts):
 
 
 def test_summary_forgets_questions_removed_since_the_last_attempt():
+    before = stats.Layout([("gone", ("a",)), ("kept", ("a", "b"))])
+    after = stats.Layout([("kept", ("a", "b"))])  # the content lost a question in between
     first = Record(1, 0.0, 0.0, False, {"gone": [True, 1.0, ["a"]], "kept": [False, 0.0, ["b"]]})
-    text = stats.count_attempt("", None, first)
+    text = stats.count_attempt("", None, first, before)
     second = Record(2, 1.0, 1.0, True, {"kept": [True, 1.0, ["a"]]})
-    summary = json.loads(stats.count_attempt(text, first, second))
-    assert summary["questions"]["gone"] == [0, 0, {"a": 0}]
-    assert summary["questions"]["kept"] == [1, 1, {"b": 0, "a": 1}]
+    text = stats.count_attempt(text, first, second, after)
+    stored = json.loads(text)
+    assert stored["layout"] == "kept a b" and stored["counts"] == [1, 1, 1, 0] and stored["other"] == {}
+    summary = stats.load_summary(text)
+    assert "gone" not in summary["questions"]  # nothing left to count there
+    assert summary["questions"]["kept"] == [1, 1, {"a": 1, "b": 0}]
     assert (summary["learners"], summary["passed"], summary["attempts"]) == (1, 1, 2)
+
+
+def _stored_form(layout=None, **parts):
+    """A summary text in the stored form (on QUIZ's layout unless told), with ``parts`` replaced."""
+    data = {"layout": LAYOUT.text, "counts": [0] * LAYOUT.size, "other": {}, "learners": 1, "passed": 0}
+    data.update({"score_sum": 0.5, "attempts": 1}, **parts)
+    if layout is not None:
+        data["layout"] = layout
+    return json.dumps(data)
+
+
+def test_the_stored_summary_is_a_flat_list_in_content_order():
+    assert LAYOUT.text == "lead ind col|stages p e s x|partial p e s x|wioa true false"
+    current = _record(
+        1, 0.5, False, {"lead": ["col"], "stages": ["p", "s"], "partial": ["e"], "wioa": ["true"]}
+    )
+    stored = json.loads(stats.count_attempt("", None, current, LAYOUT))
+    assert stored["counts"] == [1, 0, 0, 1, 1, 0, 1, 0, 1, 0, 1, 0, 0, 1, 0, 0, 1, 1, 1, 0]
+    assert (stored["learners"], stored["attempts"], stored["score_sum"], stored["other"]) == (1, 1, 0.5, {})
+
+
+@settings(max_examples=40, deadline=None)
+@given(first=answer_strategy(), second=answer_strategy())
+def test_counting_in_place_agrees_with_the_general_path(first, second):
+    """The fast path (stored form, same layout) gives what the logical summary gives."""
+    ben = _record(1, 1.0, True, second)
+    text = stats.count_attempt(
+        stats.count_attempt("", None, ben, LAYOUT), None, _record(1, 0.0, False, first), LAYOUT
+    )
+    previous, current = _record(1, 0.0, False, first), _record(2, 0.5, False, second)
+    fast = stats.count_attempt(text, previous, current, LAYOUT)
+    general = stats.update_summary(stats.load_summary(text), previous, current)
+    assert stats.load_summary(fast) == stats.load_summary(stats.dump_summary(general, LAYOUT))
+
+
+def test_a_content_edit_keeps_the_numbers_by_id():
+    """Choices and questions the content lost go to "other" and are taken out when their learner retries."""
+    old_layout = stats.Layout([("lead", ("ind", "col", "old")), ("dropped", ("a", "b"))])
+    first = Record(1, 0.0, 0.0, False, {"lead": [False, 0.0, ["old"]], "dropped": [True, 1.0, ["a"]]})
+    other = Record(1, 1.0, 1.0, True, {"lead": [True, 1.0, ["ind"]], "dropped": [True, 1.0, ["b"]]})
+    text = stats.count_attempt(stats.count_attempt("", None, first, old_layout), None, other, old_layout)
+    new_layout = stats.Layout([("lead", ("col", "ind")), ("added", ("x",))])  # reordered, one choice gone
+    third = Record(1, 1.0, 1.0, True, {"lead": [True, 1.0, ["ind"]], "added": [True, 1.0, ["x"]]})
+    text = stats.count_attempt(text, None, third, new_layout)
+    stored = json.loads(text)
+    assert stored["layout"] == "lead col ind|added x" and stored["counts"] == [3, 2, 0, 2, 1, 1, 1]
+    assert stored["other"] == {"lead": [0, 0, {"old": 1}], "dropped": [2, 2, {"a": 1, "b": 1}]}
+    retry = Record(2, 0.0, 0.0, False, {"lead": [False, 0.0, ["col"]], "added": [False, 0.0, ["x"]]})
+    # the learner of "first" ("old" and "dropped", both gone from the content) tries again
+    stored = json.loads(stats.count_attempt(text, first, retry, new_layout))
+    assert stored["counts"] == [3, 2, 1, 2, 2, 1, 2]
+    assert stored["other"] == {"dropped": [1, 1, {"b": 1}]}
+    assert (stored["learners"], stored["attempts"], stored["passed"]) == (3, 4, 2)
+
+
+def test_the_older_stored_form_is_read_and_stored_again_in_the_layout():
+    older = json.dumps(
+        {
+            "learners": 2,
+            "passed": 1,
+            "score_sum": 1.0,
+            "attempts": 3,
+            "questions": {"lead": [2, 1, {"ind": 1, "col": 1}], "wioa": [1, 1, {"true": 1}]},
+        }
+    )
+    assert stats.load_summary(older)["questions"]["lead"] == [2, 1, {"ind": 1, "col": 1}]
+    previous = Record(1, 0.0, 0.0, False, {"lead": [False, 0.0, ["col"]]})
+    current = Record(2, 1.0, 1.0, True, {"lead": [True, 1.0, ["ind"]]})
+    stored = json.loads(stats.count_attempt(older, previous, current, LAYOUT))
+    assert stored["layout"] == LAYOUT.text and stored["other"] == {}
+    assert stored["counts"][:4] == [2, 2, 2, 0] and stored["counts"][-4:] == [1, 1, 1, 0]
+    assert (stored["learners"], stored["passed"], stored["attempts"], stored["score_sum"]) == (2, 2, 4, 2.0)
 
 
 @pytest.mark.parametrize(
@@ -287,12 +365,26 @@ def test_summary_forgets_questions_removed_since_the_last_attempt():
         '{"learners": 1, "passed": 0, "score_sum": 0, "attempts": 1, "questions": {"lead": {"answered": 1}}}',
         '{"learners": 1, "passed": 0, "score_sum": 0, "attempts": 1, "questions": {"lead": [1, 1]}}',
         '{"learners": 1, "score_sum": 0, "attempts": 1, "questions": {"lead": [1, "x", {"i": "y"}]}}',
+        # the stored form (see stats.py) with wrong parts
+        _stored_form(counts=[1, 2]),
+        _stored_form(counts=[0] * 19 + ["x"]),
+        _stored_form(counts=[0] * 19 + [-3]),
+        _stored_form(counts="many"),
+        _stored_form(counts=[0] * 20, other=[1]),
+        _stored_form(counts=[0] * 20, other={"lead": [1, 1, {"ind": "x"}], "gone": "x"}),
+        _stored_form(counts=[0] * 20, learners="x"),
+        _stored_form(counts=[0] * 20, score_sum=None),
+        _stored_form(layout=5, counts=[0] * 20),
+        _stored_form(layout="lead ind|x y", counts=[1, 1, 1, 0, 0, 7]),
     ],
 )
 def test_a_malformed_summary_is_cleaned_not_a_failure(stored):
     current = _record(1, 1.0, True, {"lead": ["ind"], "stages": ["p"], "partial": ["p"], "wioa": ["true"]})
-    summary = json.loads(stats.count_attempt(stored, None, current))
+    text = stats.count_attempt(stored, None, current, LAYOUT)
+    assert json.loads(text)["layout"] == LAYOUT.text  # stored again, cleaned, in the content's layout
+    summary = stats.load_summary(text)
     assert summary["attempts"] >= 1 and summary["questions"]["lead"][2]["ind"] >= 1
+    assert all(n >= 0 for stats_ in summary["questions"].values() for n in (*stats_[:2], *stats_[2].values()))
     view = stats.staff_view(stats.load_summary(stored), QUIZ, lambda text: text)
     assert view["learners"] in (0, 1)
 
@@ -302,6 +394,7 @@ def test_a_malformed_previous_record_is_cleaned_not_a_failure():
         "",
         None,
         _record(1, 0.0, False, {"lead": ["col"], "stages": ["p"], "partial": ["p"], "wioa": ["true"]}),
+        LAYOUT,
     )
     previous = record.load(
         '{"attempts": 1, "kept": 0, "results": {"lead": ["junk"], "stages": [true, 1, [["x"]]]}}'
@@ -309,7 +402,7 @@ def test_a_malformed_previous_record_is_cleaned_not_a_failure():
     current = _record(
         2, 1.0, True, {"lead": ["ind"], "stages": ["p", "e", "s"], "partial": ["p"], "wioa": ["true"]}
     )
-    summary = json.loads(stats.count_attempt(text, previous, current))
+    summary = stats.load_summary(stats.count_attempt(text, previous, current, LAYOUT))
     assert summary["attempts"] == 2 and summary["questions"]["lead"][2]["ind"] == 1
 
 
@@ -358,6 +451,21 @@ def test_a_summary_that_lost_the_previous_attempt_still_counts_the_new_one():
     current = _record(
         2, 1.0, True, {"lead": ["ind"], "stages": ["p", "e", "s"], "partial": ["p"], "wioa": ["true"]}
     )
-    summary = json.loads(stats.count_attempt("", previous, current))  # the summary was reset in between
+    summary = stats.load_summary(stats.count_attempt("", previous, current, LAYOUT))  # reset in between
     assert summary["attempts"] == 1 and summary["passed"] == 1
     assert summary["questions"]["lead"][2]["ind"] == 1 and summary["questions"]["wioa"][2]["true"] == 1
+
+
+def test_a_stored_summary_that_lost_a_count_is_cleaned_not_taken_below_zero():
+    ben = _record(1, 1.0, True, {"lead": ["ind"], "stages": ["p"], "partial": ["p"], "wioa": ["true"]})
+    text = stats.count_attempt("", None, ben, LAYOUT)  # only ben counted: ana's first attempt was lost
+    previous = _record(1, 0.0, False, {"lead": ["col"], "stages": ["x"], "partial": ["x"], "wioa": ["false"]})
+    current = _record(2, 0.0, False, {"lead": ["col"], "stages": ["e"], "partial": ["e"], "wioa": ["false"]})
+    stored = json.loads(stats.count_attempt(text, previous, current, LAYOUT))
+    assert min(stored["counts"]) == 0 and stored["attempts"] == 2
+    assert stats.load_summary(json.dumps(stored))["questions"]["stages"][2] == {
+        "p": 1,
+        "e": 1,
+        "s": 0,
+        "x": 0,
+    }

@@ -26,6 +26,7 @@ from xblocks.checkpoint_quiz.scoring import (
     score_of,
     unanswered_error,
 )
+from xblocks.checkpoint_quiz.stats import Layout
 
 MEMO_LIMIT = 256  # outcomes kept per question (every single pick fits; beyond, new picks are not kept)
 
@@ -133,10 +134,12 @@ class Marked(NamedTuple):
 
 
 class AnswerKey:
-    """The compiled questions of a quiz (``questions`` and authoring ``problems`` as parsed)."""
+    """The compiled questions of a quiz (``questions`` and authoring ``problems`` as parsed; ``layout``:
+    where each question's numbers sit in the stored class summary, ``stats.Layout``)."""
 
     def __init__(self, questions, problems=()):
         self.questions, self.problems = questions, tuple(problems)
+        self.layout = Layout.of(questions)
         self.keys = tuple(QuestionKey(q, i) for i, q in enumerate(questions))
         self.ids = frozenset(q.id for q in questions)
         possible = 0.0

@@ -271,7 +271,7 @@ class CheckpointQuizBlock(QuizFieldsMixin, TrackedModuleMixin, StudioEditableXBl
             results=marked.results,
         )
         self.record = record.dump(after)
-        self.class_summary = stats.count_attempt(stored_summary, previous, after)
+        self.class_summary = stats.count_attempt(stored_summary, previous, after, key.layout)
         self.force_save_fields(["record", "class_summary"])
 
         left = attempts_left(max_attempts, used)

@@ -5,15 +5,33 @@ record (their own state) is taken out and the new one put in, so shares stay "of
 answered". Only questions whose answer changed since the learner's previous attempt are touched. Pure
 functions over plain data; the block stores the result.
 
-Summary (one JSON text, the ``class_summary`` field)::
+Two forms. Code reads and counts in the *logical* form (``load_summary``, ``update_summary``,
+``staff_view``)::
 
     {"learners": 2, "passed": 1, "score_sum": 1.5, "attempts": 3,
      "questions": {"<qid>": [<answered>, <right>, {"<cid>": <picks>, ...}], ...}}
 
-(per question a short list rather than a mapping: a third less text to read and write on every submit).
+The *stored* form (one JSON text, the ``class_summary`` field) keeps the per-question numbers as one flat
+list of ints in the order of a ``Layout`` (the content's questions in order, each as answered, right, then
+one pick count per choice in content order), with the layout itself written out so the numbers can always
+be read back by id::
+
+    {"layout": "<qid> <cid> <cid>|<qid> <cid> <cid> <cid>", "counts": [2, 2, 0, 2, 2, 1, 4, 2, 1],
+     "other": {"<qid>": [<answered>, <right>, {"<cid>": <picks>}]},
+     "learners": 2, "passed": 1, "score_sum": 1.5, "attempts": 3}
+
+(ids never hold a space or a ``|``: see ``questions._ID``). A submit on unchanged content reads the
+list, moves a few ints by precomputed positions and writes it back (``count_attempt``): no per-choice
+mapping is built or parsed. When the content changed (the stored layout is not the content's), the summary
+was written by an older version (a ``questions`` mapping), or anything stored is malformed, the summary is
+read into the logical form, cleaned, counted there and stored again in the content's layout: numbers of
+questions and choices the content no longer has move to ``other`` (kept while not zero, so a learner who
+answered them is still taken out correctly later), never lost.
 
 Reading is forgiving: unreadable parts count as zero (a view never fails on stored data).
 """
+
+import functools
 
 import orjson
 
@@ -23,16 +41,81 @@ from xblocks.checkpoint_quiz.reveal import choice_labels
 COUNTERS = ("learners", "passed", "attempts")
 
 
+class Layout:
+    """Where each question's numbers sit in the stored ``counts`` list (see the module docstring).
+
+    ``entries``: ``(qid, (cid, ...))`` in order; ``text``: the stored form; ``slots``: qid -> (position of
+    its "answered" count (its "right" count follows), {cid: position of its pick count}); ``size``: the
+    length of ``counts``. Built once per content (``AnswerKey.layout``); never changed.
+    """
+
+    __slots__ = ("entries", "text", "slots", "size")
+
+    def __init__(self, entries):
+        self.entries = tuple((qid, tuple(cids)) for qid, cids in entries)
+        self.text = "|".join(" ".join((qid, *cids)) for qid, cids in self.entries)
+        slots, position = {}, 0
+        for qid, cids in self.entries:
+            slots.setdefault(qid, (position, {cid: position + 2 + n for n, cid in enumerate(cids)}))
+            position += 2 + len(cids)
+        self.slots, self.size = slots, position
+
+    @classmethod
+    def of(cls, questions):
+        """The layout of a quiz's questions: content order, choices in content order."""
+        return cls((q.id, tuple(c.id for c in q.choices)) for q in questions)
+
+    @staticmethod
+    @functools.lru_cache(maxsize=64)
+    def parse(text):
+        """The Layout written as ``text`` (a stored ``layout``)."""
+        return Layout(
+            (parts[0], parts[1:]) for parts in (entry.split(" ") for entry in text.split("|")) if text
+        )
+
+
 def empty_summary():
     return {"learners": 0, "passed": 0, "score_sum": 0.0, "attempts": 0, "questions": {}}
 
 
 def _count(value):
-    return value if type(value) is int else 0
+    return value if type(value) is int and value > 0 else 0
+
+
+def _add_entries(questions, entries):
+    """Add stored ``{qid: [answered, right, {cid: picks}]}`` to ``questions``; malformed parts are skipped."""
+    for qid, stats in entries.items():
+        if isinstance(stats, list) and len(stats) == 3:
+            answered, right, choices = stats
+            into = questions.setdefault(qid, [0, 0, {}])
+            into[0] += _count(answered)
+            into[1] += _count(right)
+            picks = into[2]
+            for cid, n in choices.items() if isinstance(choices, dict) else ():
+                picks[cid] = picks.get(cid, 0) + _count(n)
+
+
+def _add_counts(questions, layout_text, counts):
+    """Add a stored flat ``counts`` list laid out as ``layout_text`` to ``questions`` (if they fit)."""
+    if not isinstance(layout_text, str) or not isinstance(counts, list):
+        return
+    layout = Layout.parse(layout_text)
+    if layout.size != len(counts):
+        return
+    position = 0
+    for qid, cids in layout.entries:
+        into = questions.setdefault(qid, [0, 0, {}])
+        into[0] += _count(counts[position])
+        into[1] += _count(counts[position + 1])
+        picks = into[2]
+        for n, cid in enumerate(cids, position + 2):
+            picks[cid] = picks.get(cid, 0) + _count(counts[n])
+        position += 2 + len(cids)
 
 
 def load_summary(text):
-    """A new, well-formed summary dict from its stored text; unreadable parts count as zero."""
+    """A new, well-formed logical summary from its stored text (either stored form, or the old
+    ``questions`` mapping); unreadable parts count as zero."""
     summary = empty_summary()
     if not text or not isinstance(text, str | bytes):
         return summary
@@ -47,25 +130,61 @@ def load_summary(text):
     score_sum = data.get("score_sum")
     if isinstance(score_sum, int | float) and not isinstance(score_sum, bool):
         summary["score_sum"] = float(score_sum)  # orjson reads no NaN or Infinity
-    questions = data.get("questions")
-    for qid, stats in (questions if isinstance(questions, dict) else {}).items():
-        if isinstance(stats, list) and len(stats) == 3:
-            answered, right, choices = stats
-            choices = {cid: _count(n) for cid, n in choices.items()} if isinstance(choices, dict) else {}
-            summary["questions"][qid] = [_count(answered), _count(right), choices]
+    questions = summary["questions"]
+    _add_counts(questions, data.get("layout"), data.get("counts"))
+    for name in ("other", "questions"):  # "questions": the form older versions stored
+        entries = data.get(name)
+        if isinstance(entries, dict):
+            _add_entries(questions, entries)
     return summary
 
 
-def dump_summary(summary):
-    """The stored text of ``summary`` (compact JSON)."""
-    return orjson.dumps(summary).decode()
+def dump_summary(summary, layout):
+    """The stored text of the logical ``summary`` in ``layout`` (compact JSON).
+
+    Numbers of questions and choices outside ``layout`` go to ``other`` unless they are all zero;
+    a count below zero (a summary that lost what it had counted) is stored as zero.
+    """
+    counts = [0] * layout.size
+    other = {}
+    slots = layout.slots
+    for qid, (answered, right, picks) in summary["questions"].items():
+        slot = slots.get(qid)
+        if slot is None:
+            kept = {cid: n for cid, n in picks.items() if n > 0}
+            if answered > 0 or right > 0 or kept:
+                other[qid] = [max(answered, 0), max(right, 0), kept]
+            continue
+        base, index = slot
+        counts[base] = max(answered, 0)
+        counts[base + 1] = max(right, 0)
+        extra = {}
+        for cid, n in picks.items():
+            position = index.get(cid)
+            if position is not None:
+                counts[position] = max(n, 0)
+            elif n > 0:
+                extra[cid] = n
+        if extra:
+            other[qid] = [0, 0, extra]
+    return orjson.dumps(
+        {
+            "layout": layout.text,
+            "counts": counts,
+            "other": other,
+            "learners": summary["learners"],
+            "passed": summary["passed"],
+            "score_sum": summary["score_sum"],
+            "attempts": summary["attempts"],
+        }
+    ).decode()
 
 
 def update_summary(summary, previous, current):
     """Count a learner's ``current`` record in ``summary`` in place of ``previous`` (None the first time).
 
-    ``summary`` must be well formed and hold what ``previous`` counted (``load_summary`` then
-    ``_reserve`` make it so); it is this request's own: it is changed and returned. ``previous`` and
+    ``summary`` is the logical form, well formed and holding what ``previous`` counted (``load_summary``
+    then ``_reserve`` make it so); it is this request's own: it is changed and returned. ``previous`` and
     ``current`` are ``record.Record``; only questions whose stored result changed are touched.
     """
     summary["attempts"] += 1
@@ -123,20 +242,84 @@ def _reserve(summary, previous):
     return summary
 
 
-def count_attempt(text, previous, current):
-    """The summary text after a learner's attempt: ``update_summary`` on the stored ``text``.
+def _count_stored(data, previous, current, layout):
+    """``update_summary`` straight on the parsed stored form ``data`` in ``layout`` (changed in place).
 
-    Stored data this block wrote is well formed and goes straight through; anything else (unreadable
-    text, wrong shapes in the summary or in the learner's previous record, a summary that lost what the
-    previous attempt counted) is cleaned first and then counted the same way, never a failure.
+    Raises TypeError, ValueError or LookupError, possibly halfway, for anything it cannot count here
+    (wrong types, a question or choice outside ``layout``, a count that would go below zero): the caller
+    then takes the general path. Counts it does not touch are not checked (reading cleans them).
     """
-    try:
-        summary = orjson.loads(text) if text else empty_summary()
-        return dump_summary(update_summary(summary, previous, current))
-    except (TypeError, ValueError, LookupError, AttributeError):  # JSONDecodeError is a ValueError
-        if previous is not None:
-            previous = previous._replace(results=clean_results(previous.results))
-        return dump_summary(update_summary(_reserve(load_summary(text), previous), previous, current))
+    counts, other = data["counts"], data.get("other")
+    if (
+        type(counts) is not list
+        or len(counts) != layout.size
+        or (other is not None and type(other) is not dict)
+    ):
+        raise ValueError("not the stored form of this layout")
+    data["attempts"] += 1
+    if previous is None:
+        data["learners"] += 1
+        old_results = {}
+    else:
+        data["passed"] -= previous.passed
+        data["score_sum"] -= previous.kept or 0.0
+        old_results = previous.results
+    data["passed"] += current.passed
+    data["score_sum"] = round(data["score_sum"] + (current.kept or 0.0), 9)
+    new_results = current.results
+    if old_results == new_results:  # the same answers again (compared in C): no count moves
+        return
+    slots = layout.slots
+    matched = 0
+    for qid, new in new_results.items():
+        base, index = slots[qid]
+        old = old_results.get(qid)
+        if old is None:  # a question this learner had not answered before
+            counts[base] += 1
+        else:
+            matched += 1
+            if old == new:  # same answer as last time: nothing moves
+                continue
+            correct, _credit, chosen = old
+            if type(chosen) is not list:
+                raise TypeError("chosen must be a list")
+            if correct is True:
+                if counts[base + 1] <= 0:  # the summary lost what it counted: the general path
+                    raise ValueError("count below zero")
+                counts[base + 1] -= 1
+            for cid in chosen:
+                position = index[cid]
+                if counts[position] <= 0:
+                    raise ValueError("count below zero")
+                counts[position] -= 1
+        if new[0] is True:
+            counts[base + 1] += 1
+        for cid in new[2]:
+            counts[index[cid]] += 1
+    if matched < len(old_results):  # questions gone since the last attempt: the general path
+        raise LookupError("the previous attempt answered questions this one did not")
+
+
+def count_attempt(text, previous, current, layout):
+    """The summary text after a learner's attempt, stored in ``layout`` (the content's).
+
+    Stored data this block wrote for the same content is counted in place (``_count_stored``); anything
+    else (no summary yet, another layout or the old form, unreadable text, wrong shapes in the summary or
+    in the learner's previous record, a summary that lost what the previous attempt counted) is read into
+    the logical form, cleaned and counted there (``update_summary``), never a failure.
+    """
+    if text:
+        try:
+            data = orjson.loads(text)
+            if data["layout"] == layout.text:
+                _count_stored(data, previous, current, layout)
+                return orjson.dumps(data).decode()
+        except (TypeError, ValueError, LookupError, AttributeError):  # JSONDecodeError is a ValueError
+            pass
+    if previous is not None:
+        previous = previous._replace(results=clean_results(previous.results))
+    summary = _reserve(load_summary(text), previous)
+    return dump_summary(update_summary(summary, previous, current), layout)
 
 
 def _share(part, whole):
