@@ -113,3 +113,10 @@ def test_script_safe_keeps_script_closers_out():
     text = json.dumps(script_safe(args))
     assert "</" not in text
     assert script_safe({"plain": "no tags"}) == {"plain": "no tags"}
+
+
+@pytest.mark.parametrize("body", [b'{"a": 1e999}', b'{"a": "\\ud800"}', b'{"a": -Infinity}'])
+def test_parse_json_body_refuses_what_is_not_strict_json(body):
+    with pytest.raises(BadRequest) as err:
+        parse_json_body(body)
+    assert "not valid JSON" in err.value.message
