@@ -209,6 +209,54 @@ def test_inline_captions_are_served(harness):
     assert 'src="/handler/' in html and "/captions/0" in html
 
 
+def test_srt_file_track_is_left_to_the_player_to_convert(harness, clock):
+    video = harness.parse(
+        '<chaptered_video duration="1:00"><source src="/static/a.mp4"/>'
+        '<track src="/static/a.en.srt" srclang="en" label="English"/>'
+        '<track src="/static/a.fr.vtt" srclang="fr" label="Français"/>'
+        '<segment start="0" title="All"/></chaptered_video>'
+    )
+    assert video.validate().empty
+    html = harness.render(video, user="ana")
+    assert 'data-srt-src="/static/a.en.srt"' in html and ' src="/static/a.en.srt"' not in html
+    assert 'src="/static/a.fr.vtt"' in html and 'data-srt-src="/static/a.fr.vtt"' not in html
+    args = json.loads(re.search(r'class="xblock_json_init_args">(.*?)</script>', html, re.S).group(1))
+    assert args["strings"]["captionsFailed"] and args["strings"]["cannotPlay"]
+
+
+def test_studio_json_without_optional_keys_renders_and_bad_kind_is_refused(harness, clock):
+    video = harness.parse(DEMO)
+    body = {
+        "values": {
+            "sources": [{"src": "/static/b.webm"}],
+            "tracks": [{"src": "/static/b.vtt", "srclang": "de"}],
+        },
+        "defaults": [],
+    }
+    assert harness.call_handler(video, "submit_studio_edits", body, user="author")[0] == 200
+    html = harness.render(video, user="ana")
+    assert '<source src="/static/b.webm" type="video/webm">' in html
+    assert 'kind="captions" src="/static/b.vtt" srclang="de" label="de"' in html
+    body["values"]["tracks"] = [{"src": "/static/b.vtt", "srclang": "de", "kind": "metadata"}]
+    status, answer = harness.call_handler(video, "submit_studio_edits", body, user="author")
+    assert status == 400 and 'has kind \\"metadata\\"' in json.dumps(answer)
+    assert harness.block(video, "author").tracks == [{"src": "/static/b.vtt", "srclang": "de"}]
+
+
+def test_hls_only_sources_warn_in_studio_but_save_and_play(harness, clock):
+    video = harness.parse(DEMO)
+    body = {"values": {"sources": [{"src": "https://cdn.example/s/master.m3u8"}]}, "defaults": []}
+    status, _answer = harness.call_handler(video, "submit_studio_edits", body, user="author")
+    assert status == 200
+    author = harness.block(video, "author")
+    messages = author.validate().messages
+    assert [m.type for m in messages] == ["warning"] and "add an MP4 source" in messages[0].text
+    assert 'src="https://cdn.example/s/master.m3u8"' in harness.render(video, user="ana")
+    assert 'class="cv-media-error" role="alert" hidden' in harness.render(video, user="ana")
+    author.sources = [{"src": "https://cdn.example/s/master.m3u8"}, {"src": "/static/a.mp4"}]
+    assert author.validate().empty
+
+
 def test_learner_view_and_resume(harness, video, clock):
     html = harness.render(video, user="ana")
     assert "Welcome and why industry leads" in html and 'kind="chapters"' in html

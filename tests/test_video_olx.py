@@ -131,11 +131,6 @@ def test_chapter_text_reports_bad_lines_by_number():
         ),
         (
             '<chaptered_video duration="2:00"><source src="/static/a.mp4"/>'
-            '<track src="/static/a.en.srt" srclang="en"/><segment start="0" title="A"/></chaptered_video>',
-            "is an SRT file",
-        ),
-        (
-            '<chaptered_video duration="2:00"><source src="/static/a.mp4"/>'
             '<track kind="chapters" src="/static/a.vtt" srclang="en"/><segment start="0" title="A"/>'
             "</chaptered_video>",
             "kind must be one of captions, subtitles",
@@ -173,6 +168,31 @@ def test_inline_srt_track_is_converted():
     assert "00:00:03.000 --> 00:00:04.000" in cues
     node = olx.export_olx(etree.Element("chaptered_video"), values)
     assert parse(etree.tostring(node, encoding="unicode")) == values
+
+
+def test_srt_file_track_is_accepted_for_the_player_to_convert():
+    values = parse(
+        '<chaptered_video duration="2:00"><source src="/static/a.mp4"/>'
+        '<track src="/static/a.en.SRT?v=2" srclang="en" label="English"/><segment start="0" title="A"/>'
+        "</chaptered_video>"
+    )
+    assert values["tracks"] == [
+        {"kind": "captions", "src": "/static/a.en.SRT?v=2", "srclang": "en", "label": "English"}
+    ]
+    assert olx.is_srt("/static/a.en.SRT?v=2") and olx.is_srt("/x.srt#t=1")
+    assert not olx.is_srt("/static/a.en.vtt") and not olx.is_srt("/static/srt/a.vtt")
+    node = olx.export_olx(etree.Element("chaptered_video"), values)
+    assert parse(etree.tostring(node, encoding="unicode")) == values
+
+
+def test_only_hls_sources_get_advice_not_an_error():
+    hls = {"src": "https://cdn.example/s/master.m3u8", "type": ""}
+    assert olx.is_hls(hls) and olx.is_hls({"src": "/x", "type": "application/vnd.apple.mpegurl"})
+    assert not olx.is_hls({"src": "/static/a.mp4", "type": "video/mp4"})
+    assert "hls.js" in olx.source_warnings([hls])[0]
+    assert olx.source_warnings([hls, {"src": "/static/a.mp4"}]) == ()
+    assert olx.source_warnings([]) == () and olx.source_warnings("junk") == ()
+    assert olx.read_config("2:00", "0:00 A", 0.9, [hls], []).problems == ()
 
 
 def test_srt_conversion_details():

@@ -106,6 +106,14 @@ class ChapteredVideoBlock(VideoFields, TrackedModuleMixin, StudioEditableXBlockM
         for problem in self.config(data).problems:
             validation.add(ValidationMessage(ValidationMessage.ERROR, problem))
 
+    def validate(self):
+        """Studio's messages: every error of ``validate_field_data``, then advice (warnings) that never
+        blocks saving (kept out of ``validate_field_data``, where any message refuses the save)."""
+        validation = super().validate()
+        for advice in olx.source_warnings(self.sources):
+            validation.add(ValidationMessage(ValidationMessage.WARNING, advice))
+        return validation
+
     # --- OLX --------------------------------------------------------------------------------------
 
     @classmethod
@@ -147,13 +155,19 @@ class ChapteredVideoBlock(VideoFields, TrackedModuleMixin, StudioEditableXBlockM
             )
         return rows
 
+    def _sources(self):
+        """The sources to render, each with a type (Studio's JSON may leave it out)."""
+        return [olx.source_entry(s) for s in self.sources if str(s.get("src") or "").strip()]
+
     def _track_urls(self):
+        """The caption tracks to render: inline cues served by ``captions``; ``.srt`` files flagged."""
         tracks = []
         for i, track in enumerate(self.tracks):
-            src = (
-                self.runtime.handler_url(self, "captions", str(i)) if track.get("cues") else track.get("src")
-            )
-            tracks.append({**track, "src": src, "index": i})
+            entry = olx.track_entry(track)
+            if track.get("cues"):
+                entry["src"] = self.runtime.handler_url(self, "captions", str(i))
+            entry["srt"] = not track.get("cues") and olx.is_srt(entry["src"])  # converted by the player
+            tracks.append(entry)
         return tracks
 
     def _strings(self):
@@ -174,6 +188,10 @@ class ChapteredVideoBlock(VideoFields, TrackedModuleMixin, StudioEditableXBlockM
             "saveFailed": _("Progress not saved yet; retrying."),
             "saved": _("Progress saved."),
             "noTranscript": _("No transcript is available for this video."),
+            "captionsFailed": _("The captions could not be loaded."),
+            "cannotPlay": _(
+                "This video cannot be played in this browser. Try another browser, or tell the course team."
+            ),
         }
 
     def student_view(self, context=None):
@@ -197,7 +215,7 @@ class ChapteredVideoBlock(VideoFields, TrackedModuleMixin, StudioEditableXBlockM
         show_resume = 5 <= position < config.duration - 5
         context = {
             "title": self.display_name,
-            "sources": [s for s in self.sources if s.get("src")],
+            "sources": self._sources(),
             "tracks": self._track_urls(),
             "poster": self.poster,
             "chapters": rows,

@@ -52,15 +52,17 @@ class VideoFields:
         default=[],
         scope=Scope.content,
         help='The recording in one or more formats, as a JSON list: [{"src": "/static/session-2.mp4", '
-        '"type": "video/mp4"}, {"src": "/static/session-2.webm", "type": "video/webm"}].',
+        '"type": "video/mp4"}, {"src": "/static/session-2.webm", "type": "video/webm"}]. The browser plays '
+        "the first it can. An HLS stream (.m3u8) plays natively only in Safari and recent Chrome and Edge "
+        "(hls.js is not bundled): list an MP4 as well.",
     )
     tracks = List(
         display_name="Caption tracks",
         default=[],
         scope=Scope.content,
         help='Captions, one per language, as a JSON list: [{"kind": "captions", "src": '
-        '"/static/session-2.en.vtt", "srclang": "en", "label": "English"}]. WebVTT files; '
-        "SRT cues given inline in OLX are converted.",
+        '"/static/session-2.en.vtt", "srclang": "en", "label": "English"}]. WebVTT or SRT files '
+        "(an .srt file is converted to WebVTT by the player); SRT cues given inline in OLX are converted.",
     )
     poster = String(
         display_name="Poster image",

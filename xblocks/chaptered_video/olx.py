@@ -11,6 +11,8 @@ OLX (``parse_olx`` / ``export_olx``)::
     </chaptered_video>
 
 A ``<track>`` may hold its cues inline (WebVTT or SRT, converted to WebVTT); the block then serves them.
+A ``<track src="....srt">`` is accepted too: browsers read only WebVTT, so the player fetches the SRT file
+from its (same-origin) URL and converts it to WebVTT in the page (``static/js/chaptered_video.js``).
 The chapter text edited in Studio is one ``H:MM:SS Title`` a line; indented lines below a chapter are
 its summary. ``check_config`` gives every broken rule as a message naming the chapter or element.
 """
@@ -71,6 +73,17 @@ def format_start(seconds):
 
 def _clean(text):
     return " ".join((text or "").split())
+
+
+def is_srt(src):
+    """True for a SubRip file URL (``.srt``, any case, query or fragment ignored): the player converts it."""
+    return src.split("?", 1)[0].split("#", 1)[0].lower().endswith(".srt")
+
+
+def is_hls(source):
+    """True for an HLS stream source (its type, else its ``.m3u8`` extension)."""
+    kind = (source.get("type") or guess_type(source.get("src") or "")).lower()
+    return kind in ("application/x-mpegurl", "application/vnd.apple.mpegurl")
 
 
 def guess_type(src):
@@ -179,20 +192,49 @@ def _read_config(duration_text, chapters_text, threshold, source_srcs, track_spe
     for i, src in enumerate(source_srcs):
         if not src.strip():
             problems.append(f"source {i + 1} has no src")
-    for i, (src, lang, inline) in enumerate(track_specs):
+    for i, (src, lang, inline, kind) in enumerate(track_specs):
         label = f'track {i + 1} "{src or lang}"'
+        if kind not in TRACK_KINDS:
+            problems.append(f'{label} has kind "{kind}": kind must be one of {", ".join(TRACK_KINDS)}')
         if not src and not inline:
             problems.append(f"{label} has neither src nor cues")
-        elif src.lower().split("?", 1)[0].endswith(".srt") and not inline:
-            problems.append(
-                f"{label} is an SRT file: browsers play only WebVTT; convert it to .vtt or put its cues "
-                "inside the <track> element (they are converted)"
-            )
         if not lang:
             problems.append(f"{label} has no srclang (e.g. en)")
     if isinstance(threshold, str) or not 0 < threshold <= 1:
         problems.append(threshold_problem(threshold))
     return VideoConfig(timeline.duration, timeline.chapters, tuple(problems), timeline.masks)
+
+
+def source_entry(source):
+    """A source as rendered: ``{"src", "type"}``, the type guessed from the extension when not given."""
+    src = str(source.get("src") or "").strip()
+    return {"src": src, "type": str(source.get("type") or guess_type(src))}
+
+
+def track_entry(track):
+    """A caption track as rendered: every attribute present (Studio's JSON may leave some out)."""
+    lang = str(track.get("srclang") or "").strip()
+    return {
+        "kind": str(track.get("kind") or "captions"),
+        "src": str(track.get("src") or "").strip(),
+        "srclang": lang,
+        "label": str(track.get("label") or lang).strip(),
+    }
+
+
+def source_warnings(sources):
+    """Advice that does not block saving: only HLS sources (a browser without native HLS plays nothing)."""
+    sources = (
+        [s for s in sources if isinstance(s, dict) and str(s.get("src") or "").strip()]
+        if isinstance(sources, list)
+        else []
+    )
+    if sources and all(is_hls(s) for s in sources):
+        return (
+            "every source is an HLS stream (.m3u8): Safari and recent Chrome and Edge play it natively, "
+            "other browsers need hls.js, which this block does not bundle; add an MP4 source as well",
+        )
+    return ()
 
 
 def read_config(duration_text, chapters_text, threshold, sources, tracks):
@@ -206,7 +248,13 @@ def read_config(duration_text, chapters_text, threshold, sources, tracks):
         tracks = [t for t in tracks if isinstance(t, dict)] if isinstance(tracks, list) else []
     source_srcs = tuple(str(s.get("src") or "") for s in sources)
     track_specs = tuple(
-        (str(t.get("src") or ""), str(t.get("srclang") or ""), bool(t.get("cues"))) for t in tracks
+        (
+            str(t.get("src") or ""),
+            str(t.get("srclang") or ""),
+            bool(t.get("cues")),
+            str(t.get("kind") or "captions"),
+        )
+        for t in tracks
     )
     if isinstance(threshold, bool) or not isinstance(threshold, int | float):
         threshold = repr(threshold)
@@ -286,11 +334,8 @@ def parse_olx(node):
             src = (child.get("src") or "").strip()
             sources.append({"src": src, "type": child.get("type") or guess_type(src)})
         elif tag == "track":
-            kind = child.get("kind") or "captions"
-            if kind not in TRACK_KINDS:
-                problems.append(f'<track kind="{kind}">{line}: kind must be one of {", ".join(TRACK_KINDS)}')
             track = {
-                "kind": kind,
+                "kind": child.get("kind") or "captions",  # checked with the rest in read_config
                 "src": (child.get("src") or "").strip(),
                 "srclang": (child.get("srclang") or "").strip(),
                 "label": (child.get("label") or child.get("srclang") or "").strip(),

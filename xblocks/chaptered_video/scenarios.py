@@ -1,4 +1,5 @@
-"""Workbench scenarios: 0 is the two-minute demo (browser tests use it), 1 a real-length session."""
+"""Workbench scenarios: 0 is the two-minute demo (browser tests use it), 1 a real-length session, 2 the demo
+with an HLS stream listed first and SubRip (.srt) captions, converted by the player."""
 
 DEMO = """
 <chaptered_video display_name="Demo: a sector partnership meeting in four chapters" duration="2:00"
@@ -28,7 +29,22 @@ SESSION_1 = """
 </chaptered_video>
 """
 
+# The .m3u8 and .srt are not among the stand-ins (the course build converts SRT to WebVTT itself): the
+# browser test writes demo-clip.en.srt into its preview's media folder; with no such file the page says
+# the captions could not be loaded. A browser without native HLS skips the stream and plays the MP4.
+DEMO_SRT = """
+<chaptered_video display_name="Demo: SubRip captions and an HLS stream" duration="2:00"
+                 completion_threshold="0.9" module_id="demo-video-srt">
+  <source src="/static/demo-clip.m3u8" type="application/x-mpegURL"/>
+  <source src="/static/demo-clip.mp4" type="video/mp4"/>
+  <track kind="captions" src="/static/demo-clip.en.srt" srclang="en" label="English"/>
+  <segment start="0:00" title="First half"/>
+  <segment start="1:00" title="Second half"/>
+</chaptered_video>
+"""
+
 SCENARIOS = [
     ("Chaptered video: two-minute demo", DEMO),
     ("Chaptered video: Session 1, full length (estimated chapters; needs stand-in media)", SESSION_1),
+    ("Chaptered video: SubRip captions, HLS stream first (needs demo-clip.en.srt)", DEMO_SRT),
 ]

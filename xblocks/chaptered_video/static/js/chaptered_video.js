@@ -170,25 +170,62 @@ function ChapteredVideoInit(runtime, element, args) {
   // --- transcript ---------------------------------------------------------------------------------
   var captionsTrack = null;
   var captionsEl = q(".cv-captions-track");
+  function cueText(cue) { return String(cue.text || "").replace(/<[^>]*>/g, ""); }  // drop <v>, <i>...
+  // SubRip ("00:00:01,000 --> 00:00:02,500" cues) to WebVTT, by the rules of olx.srt_to_vtt on the server.
+  function srtToVtt(text) {
+    text = String(text || "").replace(/\r\n?/g, "\n").replace(/^\ufeff/, "");
+    if (/^\s*WEBVTT/.test(text)) { return text.trim() + "\n"; }
+    var out = ["WEBVTT", ""];
+    text.trim().split(/\n\s*\n/).forEach(function (block) {
+      var lines = block.split("\n").filter(function (line) { return line.trim(); });
+      var at = -1;
+      for (var i = 0; i < lines.length; i++) { if (lines[i].indexOf("-->") !== -1) { at = i; break; } }
+      if (at === -1) { return; }
+      var times = [], re = /(\d+):(\d{2}):(\d{2})[,.](\d{1,3})/g, m;
+      while ((m = re.exec(lines[at])) !== null) {
+        times.push((m[1].length < 2 ? "0" : "") + m[1] + ":" + m[2] + ":" + m[3] + "." + (m[4] + "00").slice(0, 3));
+      }
+      if (times.length !== 2) { return; }
+      out.push(times[0] + " --> " + times[1]);
+      out = out.concat(lines.slice(at + 1));
+      out.push("");
+    });
+    return out.join("\n");
+  }
+  // A <track data-srt-src="....srt">: browsers read only WebVTT, so fetch the SRT from its same-origin URL,
+  // convert it, and give the track the WebVTT as a blob: URL (the track then loads as any other).
+  function loadSrt(trackEl) {
+    var url = trackEl.getAttribute("data-srt-src");
+    fetch(url, { credentials: "same-origin" }).then(function (response) {
+      if (!response.ok) { throw new Error(String(response.status)); }
+      return response.text();
+    }).then(function (text) {
+      trackEl.src = URL.createObjectURL(new Blob([srtToVtt(text)], { type: "text/vtt" }));
+    }).catch(function () {
+      status(S.captionsFailed);
+      if (trackEl === captionsEl && !cues.length) { q(".cv-cues").textContent = S.noTranscript; }
+    });
+  }
   function buildTranscript() {
     if (!captionsTrack || !captionsTrack.cues || !captionsTrack.cues.length) { return; }
     cues = Array.prototype.slice.call(captionsTrack.cues);
     var box = q(".cv-cues");
     box.textContent = "";
     cues.forEach(function (cue, i) {
-      var b = document.createElement("button");
+      var item = document.createElement("div"), b = document.createElement("button");
+      item.setAttribute("role", "listitem");  // on a wrapper: the button keeps its own role
       b.type = "button";
       b.className = "cv-cue";
-      b.setAttribute("role", "listitem");
       b.setAttribute("data-cue", String(i));
       b.setAttribute("data-start", String(cue.startTime));
       var time = document.createElement("span");
       time.className = "cv-cue-time";
       time.textContent = clock(cue.startTime);
       b.appendChild(time);
-      b.appendChild(document.createTextNode(" " + cue.text));
+      b.appendChild(document.createTextNode(" " + cueText(cue)));
       b.addEventListener("click", function () { seek(cue.startTime); });
-      box.appendChild(b);
+      item.appendChild(b);
+      box.appendChild(item);
     });
   }
   function followTranscript() {
@@ -206,7 +243,7 @@ function ChapteredVideoInit(runtime, element, args) {
     var text = q(".cv-search").value.trim().toLowerCase(), list = q(".cv-search-results");
     list.textContent = "";
     if (!text) { return; }
-    var found = cues.filter(function (c) { return c.text.toLowerCase().indexOf(text) !== -1; });
+    var found = cues.filter(function (c) { return cueText(c).toLowerCase().indexOf(text) !== -1; });
     if (!found.length) {
       var none = document.createElement("li");
       none.textContent = S.noMatches;
@@ -217,7 +254,7 @@ function ChapteredVideoInit(runtime, element, args) {
       var li = document.createElement("li"), b = document.createElement("button");
       b.type = "button";
       b.className = "cv-match";
-      b.textContent = clock(cue.startTime) + " " + cue.text;
+      b.textContent = clock(cue.startTime) + " " + cueText(cue);
       b.addEventListener("click", function () { seek(cue.startTime); });
       li.appendChild(b);
       list.appendChild(li);
@@ -228,6 +265,7 @@ function ChapteredVideoInit(runtime, element, args) {
     captionsTrack.mode = "hidden";  // loads the cues for the transcript without drawing them
     captionsEl.addEventListener("load", buildTranscript);
     buildTranscript();
+    qa(".cv-captions-track[data-srt-src]").forEach(loadSrt);
   } else {
     q(".cv-cues").textContent = S.noTranscript;
   }
@@ -245,19 +283,34 @@ function ChapteredVideoInit(runtime, element, args) {
     if (wanted && wanted !== args.moduleId) { return null; }
     return t;
   }
-  video.addEventListener("loadedmetadata", function () {
+  function openLinked() {
     var linked = linkedSecond();
-    if (linked !== null) {
-      video.currentTime = linked;
-      lastTime = linked;
-      var resumeBox = q(".cv-resume");
-      if (resumeBox) { resumeBox.hidden = true; }
-    } else if (args.position >= 5 && args.position < duration - 5 && video.currentTime < 1) {
+    if (linked === null) { return false; }
+    video.currentTime = linked;
+    lastTime = linked;
+    var resumeBox = q(".cv-resume");
+    if (resumeBox) { resumeBox.hidden = true; }
+    return true;
+  }
+  function metadataLoaded() {
+    if (!openLinked() && args.position >= 5 && args.position < duration - 5 && video.currentTime < 1) {
       video.currentTime = args.position;
       lastTime = args.position;
     }
     highlight();
-  });
+  }
+  video.addEventListener("loadedmetadata", metadataLoaded);
+  if (video.readyState >= 1) { metadataLoaded(); }  // metadata came before this script ran
+  window.addEventListener("hashchange", function () { if (openLinked()) { highlight(); } });
+  // Sources are tried in order; an error on the last one means the browser could play none of them
+  // (e.g. only an HLS stream in a browser without native HLS: hls.js is not bundled with this block).
+  var sourceEls = qa(".cv-video source");
+  function cannotPlay() {
+    var box = q(".cv-media-error");
+    if (box) { box.textContent = S.cannotPlay; box.hidden = false; }
+  }
+  if (sourceEls.length) { sourceEls[sourceEls.length - 1].addEventListener("error", cannotPlay); }
+  video.addEventListener("error", cannotPlay);
   video.addEventListener("play", function () {
     segStart = video.currentTime;
     lastTime = segStart;
