@@ -120,3 +120,17 @@ def test_parse_json_body_refuses_what_is_not_strict_json(body):
     with pytest.raises(BadRequest) as err:
         parse_json_body(body)
     assert "not valid JSON" in err.value.message
+
+
+def test_fast_string_cleans_as_string_does_in_every_scope():
+    from xblock.fields import Scope, String
+
+    from xblocks.common.fields import FastString
+
+    samples = ["plain", "tab\tand\nnewline", "a\x00b\x1fc\x0b", "é\x01", "’curly’ \x0b quotes", ""]
+    for scope in (Scope.content, Scope.settings, Scope.user_state):
+        field = FastString(scope=scope)
+        for text in samples:
+            assert field._sanitize(text) == String()._sanitize(text)
+    text = "0:00 Intro\n"
+    assert FastString()._sanitize(text) is text

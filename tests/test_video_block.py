@@ -12,9 +12,9 @@ from xblock.fields import String
 
 from xblocks.chaptered_video import ChapteredVideoBlock
 from xblocks.chaptered_video import block as block_module
-from xblocks.chaptered_video.fields import FastString
 from xblocks.chaptered_video.scenarios import DEMO, SESSION_1
 from xblocks.chaptered_video.state import LearnerState
+from xblocks.common.fields import FastString
 
 REPORT = "report_progress"
 

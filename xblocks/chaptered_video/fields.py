@@ -3,25 +3,7 @@
 from xblock.fields import Dict, Float, List, Scope, String
 
 from xblocks.chaptered_video.olx import DEFAULT_THRESHOLD
-
-# ASCII that String's check keeps: tab, newline, carriage return and \x20-\x7f.
-_XML_SAFE_ASCII = b"\t\n\r" + bytes(range(0x20, 0x80))
-
-
-class FastString(String):
-    """String, with a fast path in its check for the control characters XML forbids.
-
-    String runs a regex over the whole value on every read and twice on every write: for the 1.2 KB
-    learner state and the chapter text, a progress report spent about a sixth of its time there. ASCII
-    text made only of characters that check keeps (tab, newlines, \x20-\x7f) is returned as is, exactly
-    as the regex would return it (a bytes ``translate`` finds any other character without a regex);
-    any other text takes String's own path.
-    """
-
-    def _sanitize(self, value):
-        if isinstance(value, str) and value.isascii() and not value.encode().translate(None, _XML_SAFE_ASCII):
-            return value
-        return super()._sanitize(value)
+from xblocks.common.fields import FastString
 
 
 class VideoFields:

@@ -1,9 +1,8 @@
 """The toolkit's fields: authoring (settings, content), the learner's state, and staff counters."""
 
-import functools
-
 from xblock.fields import Boolean, Dict, Integer, List, Scope, String
 
+from xblocks.common.fields import FastString
 from xblocks.stage_toolkit.olx import STAGES
 
 DEFAULT_BODY = (
@@ -12,28 +11,6 @@ DEFAULT_BODY = (
     '<checklist_item id="first-item">The first step is done</checklist_item>\n'
     '<reflection id="notes" prompt="What did you learn at this stage?" max_length="2000"/>'
 )
-
-
-_PLAIN_STRING = String()
-
-
-@functools.lru_cache(maxsize=256)
-def _scrubbed(text):
-    return String._sanitize(_PLAIN_STRING, text)
-
-
-class ContentString(String):
-    """A String whose control-character scrub (XBlock's, run on every read) is memoised per text.
-
-    The toolkit's body is kilobytes long and it and the stage are read on every request; XBlock's String
-    runs a regular expression over the whole value on each read. The result only depends on the text
-    (authored content, never learner state), so it is cached by value.
-    """
-
-    def _sanitize(self, value):
-        if isinstance(value, str):
-            return _scrubbed(value)
-        return super()._sanitize(value)
 
 
 class ReplacedDict(Dict):
@@ -63,7 +40,7 @@ class ToolkitFieldsMixin:
         scope=Scope.settings,
         help="The title learners see above the toolkit.",
     )
-    stage = ContentString(
+    stage = FastString(
         display_name="Stage",
         default="planning",
         scope=Scope.content,
@@ -71,7 +48,7 @@ class ToolkitFieldsMixin:
         help="Which developmental stage of a sector partnership this toolkit covers: planning, emerging or "
         "sustaining.",
     )
-    body = ContentString(
+    body = FastString(
         display_name="Toolkit content (OLX)",
         default=DEFAULT_BODY,
         scope=Scope.content,
