@@ -288,21 +288,34 @@ def probe_chapters(tools, path, timeout=PROBE_TIMEOUT):
     return info
 
 
-def _ffprobe_json(tools, path, what, timeout):
-    args = [tools.ffprobe, "-v", "error", *what, "-of", "json", media_arg(path)]
+def _run_captured(args, timeout, cannot_run, too_slow):
+    """Run ``args`` (no shell, no stdin) and return ``(returncode, stdout, stderr)``; MediaError with
+    ``cannot_run`` (``{reason}`` filled in) when it cannot start, ``too_slow`` when it outlives ``timeout``.
+    """
     try:
         process = subprocess.Popen(
             args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE
         )
     except OSError as err:
-        raise MediaError(f"{tools.ffprobe} cannot run ({err.strerror or err}): set FFPROBE or unset it")
+        raise MediaError(cannot_run.replace("{reason}", str(err.strerror or err)))
     try:
         out, err = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
         process.kill()
         process.communicate()
-        raise MediaError(f"{path}: ffprobe did not answer within {timeout} s")
-    if process.returncode != 0:
+        raise MediaError(too_slow)
+    return process.returncode, out, err
+
+
+def _ffprobe_json(tools, path, what, timeout):
+    args = [tools.ffprobe, "-v", "error", *what, "-of", "json", media_arg(path)]
+    returncode, out, err = _run_captured(
+        args,
+        timeout,
+        cannot_run=f"{tools.ffprobe} cannot run ({{reason}}): set FFPROBE or unset it",
+        too_slow=f"{path}: ffprobe did not answer within {timeout} s",
+    )
+    if returncode != 0:
         raise MediaError(f"{path}: not a media file ffmpeg can read ({_last_line(err)})")
     try:
         data = json.loads(out.decode("utf-8", "replace"))
@@ -355,18 +368,12 @@ def _probe_ffmpeg(tools, path, timeout):
     """Probe by reading what ``ffmpeg -i`` prints (for machines with ffmpeg but no ffprobe)."""
     stream = ffmpeg.input(media_arg(path)).output("-", f="null", t=0)
     args = stream.global_args("-nostdin", "-hide_banner").compile(cmd=tools.ffmpeg, overwrite_output=True)
-    try:
-        process = subprocess.Popen(
-            args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE
-        )
-    except OSError as err:
-        raise MediaError(f"{tools.ffmpeg} cannot run ({err.strerror or err})")
-    try:
-        _, err = process.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.communicate()
-        raise MediaError(f"{path}: ffmpeg did not read it within {timeout} s")
+    _returncode, _out, err = _run_captured(
+        args,
+        timeout,
+        cannot_run=f"{tools.ffmpeg} cannot run ({{reason}})",
+        too_slow=f"{path}: ffmpeg did not read it within {timeout} s",
+    )
     text = err.decode("utf-8", "replace")
     text = re.split(r"^(?:Output #0|Stream mapping:)", text, maxsplit=1, flags=re.M)[0]  # the input only
     duration = _DURATION.search(text)

@@ -66,6 +66,21 @@ def _seconds(hours, minutes, seconds, millis):
     return int(hours or 0) * 3600 + int(minutes) * 60 + int(seconds) + int(millis.ljust(3, "0")) / 1000
 
 
+def _blocks(lines, first=0):
+    """``(index of its first line, lines)`` for each run of non-blank lines from ``lines[first]`` on."""
+    block_start, block = None, []
+    for i in range(first, len(lines)):
+        if lines[i].strip():
+            if not block:
+                block_start = i
+            block.append(lines[i])
+        elif block:
+            yield block_start, block
+            block = []
+    if block:
+        yield block_start, block
+
+
 def parse_vtt(text, name="<vtt>"):
     """The cues of a WebVTT document; CaptionError naming the file and line when it is not WebVTT."""
     text = text.lstrip("\ufeff")
@@ -73,17 +88,7 @@ def parse_vtt(text, name="<vtt>"):
     if not lines or not re.match(r"^WEBVTT(?:[ \t].*)?$", lines[0]):
         raise CaptionError(f'{name}:1: not a WebVTT file (it must start with "WEBVTT")')
     cues = []
-    i = 1
-    while i < len(lines):
-        line = lines[i]
-        if not line.strip():
-            i += 1
-            continue
-        block_start = i
-        block = []
-        while i < len(lines) and lines[i].strip():
-            block.append(lines[i])
-            i += 1
+    for block_start, block in _blocks(lines, first=1):
         if block[0].startswith(("NOTE", "STYLE", "REGION")):
             continue
         timing_at = 0 if "-->" in block[0] else 1
@@ -109,16 +114,7 @@ def parse_srt(text, name="<srt>"):
     text = text.lstrip("\ufeff")
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     cues = []
-    i = 0
-    while i < len(lines):
-        if not lines[i].strip():
-            i += 1
-            continue
-        block_start = i
-        block = []
-        while i < len(lines) and lines[i].strip():
-            block.append(lines[i])
-            i += 1
+    for block_start, block in _blocks(lines):
         timing_at = 1 if len(block) > 1 and block[0].strip().isdigit() else 0
         match = _SRT_TIMING.match(block[timing_at]) if timing_at < len(block) else None
         if not match:
