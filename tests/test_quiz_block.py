@@ -8,6 +8,8 @@ import pytest
 import webob
 from xblock.fields import Scope
 
+from xblocks.checkpoint_quiz import stats
+from xblocks.checkpoint_quiz.answer_key import compile_quiz
 from xblocks.checkpoint_quiz.record import EMPTY as EMPTY_RECORD
 from xblocks.checkpoint_quiz.scenarios import SESSION_1_CHECKPOINT
 
@@ -290,6 +292,26 @@ def test_two_tabs_with_attempts_left_both_count(harness):
     block = stored(harness, quiz, "ana")
     summary = json.loads(block.class_summary)
     assert block.learner_record().attempts == 2 and summary["learners"] == 1 and summary["attempts"] == 2
+
+
+def test_retries_keep_the_class_summary_equal_to_each_learners_latest_attempt(harness):
+    quiz = harness.parse(quiz_olx(show_answers="never", max_attempts="0"))
+    other = {**RIGHT, "stages": ["planning", "scaling"]}
+    tries = {"ana": [WRONG, RIGHT, other, WRONG], "ben": [RIGHT, other], "cy": [other, other, RIGHT]}
+    for round_ in range(4):
+        for user, answers in tries.items():
+            if round_ < len(answers):
+                assert harness.call_handler(quiz, "submit", {"answers": answers[round_]}, user=user)[0] == 200
+    key = compile_quiz(stored(harness, quiz, "ana").questions_source)
+    expected = stats.empty_summary()
+    for user in tries:
+        rec = stored(harness, quiz, user).learner_record()
+        assert rec.layout == key.layout.fingerprint and rec.counted  # counted by positions next time
+        stats.update_summary(expected, None, rec)
+    expected["attempts"] = 9  # every attempt counts here, not only the latest
+    summary = stats.load_summary(stored(harness, quiz, "staff_1").class_summary)
+    assert summary == stats.load_summary(stats.dump_summary(expected, key.layout))
+    assert summary["learners"] == 3
 
 
 def test_events_grade_and_completion(harness, quiz):

@@ -192,6 +192,16 @@ def test_record_round_trip():
     assert rec.result("q") == (False, 0.5, ["a", "b"]) and rec.result("other") is None
 
 
+def test_record_keeps_where_its_attempt_was_counted():
+    rec = Record(1, 0.0, 0.0, False, {"q": [False, 0.0, ["b"]]}, layout="0123abcd", counted=[4])
+    text = record.dump(rec)
+    assert json.loads(text)["layout"] == "0123abcd" and json.loads(text)["counted"] == [4]
+    assert record.load(text) == rec
+    for junk in ('"layout": 5, "counted": [4]', '"layout": "0123abcd", "counted": "4"', '"counted": [4]'):
+        loaded = record.load('{"attempts": 1, ' + junk + "}")
+        assert (loaded.attempts, loaded.layout, loaded.counted) == (1, "", ())  # the general path then
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -230,7 +240,7 @@ def test_wrong_typed_record_parts_fall_back():
 def _record(attempts, kept, passed, picks):
     """A Record from {qid: [choice ids]} on QUIZ (scored by the rules)."""
     marked = AnswerKey(QUIZ).mark(picks)
-    return Record(attempts, kept, kept, passed, marked.results)
+    return Record(attempts, kept, kept, passed, marked.results, LAYOUT.fingerprint, marked.counted)
 
 
 def _from_scratch(latest):
@@ -313,6 +323,66 @@ def test_counting_in_place_agrees_with_the_general_path(first, second):
     fast = stats.count_attempt(text, previous, current, LAYOUT)
     general = stats.update_summary(stats.load_summary(text), previous, current)
     assert stats.load_summary(fast) == stats.load_summary(stats.dump_summary(general, LAYOUT))
+
+
+def _two_learners(first, second):
+    """The summary text after ben's attempt (``second``) and ana's first attempt (``first``)."""
+    ben, ana = _record(1, 1.0, True, second), _record(1, 0.0, False, first)
+    return stats.count_attempt(stats.count_attempt("", None, ben, LAYOUT), None, ana, LAYOUT)
+
+
+def _two_learners_then_retry(first, second, previous, text=None):
+    """The summary text after ``_two_learners`` and ana's retry (``second``) counted from ``previous``
+    (her first record, possibly altered); and the reference: the same counted in the logical form."""
+    text = text or _two_learners(first, second)
+    current = _record(2, 0.5, False, second)
+    reference = stats.update_summary(stats.load_summary(text), _record(1, 0.0, False, first), current)
+    return stats.count_attempt(text, previous, current, LAYOUT), reference
+
+
+FIRST = {"lead": ["col"], "stages": ["p", "x"], "partial": ["e"], "wioa": ["false"]}
+SECOND = {"lead": ["ind"], "stages": ["p", "e", "s"], "partial": ["p", "e"], "wioa": ["true"]}
+
+
+def test_a_retry_is_counted_by_the_positions_the_record_keeps(monkeypatch):
+    first = _record(1, 0.0, False, FIRST)
+    assert first.layout == LAYOUT.fingerprint and first.counted == [3, 6, 9, 13, 19]  # picks; none right
+    assert _record(1, 1.0, True, SECOND).counted[:2] == [1, 2]  # "lead": right, then the pick "ind"
+    text = _two_learners(FIRST, SECOND)
+    reference = _two_learners_then_retry(FIRST, SECOND, first, text)[1]
+
+    def general_path(*args):
+        raise AssertionError("counted through the logical form")
+
+    monkeypatch.setattr(stats, "update_summary", general_path)  # the records' positions are enough
+    fast = stats.count_attempt(text, first, _record(2, 0.5, False, SECOND), LAYOUT)
+    assert stats.load_summary(fast) == stats.load_summary(stats.dump_summary(reference, LAYOUT))
+    assert stats.load_summary(fast)["questions"]["stages"] == [2, 2, {"p": 2, "e": 2, "s": 2, "x": 0}]
+
+
+@pytest.mark.parametrize(
+    "alter",
+    [
+        {"layout": "another-layout"},  # counted when the questions were different
+        {"layout": "", "counted": ()},  # written before records kept positions
+        {"counted": [-1, 0]},  # a negative position would count from the end
+        {"counted": [10_000]},
+        {"counted": ["x"]},
+        {"counted": [2, 2, 2, 2, 2]},  # more than was ever counted there: never below zero
+        {"counted": [2, 2]},  # one more than counted, where the retry counts again: caught all the same
+        {"results": {"lead": [False, 0.0, ["col"]]}},  # not every question: not counted by positions
+    ],
+)
+def test_a_record_whose_positions_cannot_be_used_is_counted_by_its_answers(alter):
+    first = _record(1, 0.0, False, FIRST)._replace(**alter)
+    fast, _reference = _two_learners_then_retry(FIRST, SECOND, first)
+    summary = stats.load_summary(fast)
+    assert (summary["learners"], summary["attempts"]) == (2, 3)
+    assert all(n >= 0 for stats_ in summary["questions"].values() for n in (*stats_[:2], *stats_[2].values()))
+    assert summary["questions"]["lead"][2]["ind"] == 2  # ana's retry and ben both picked it
+    if "results" not in alter:  # the answers were intact: exactly the reference
+        reference = _two_learners_then_retry(FIRST, SECOND, _record(1, 0.0, False, FIRST))[1]
+        assert summary == stats.load_summary(stats.dump_summary(reference, LAYOUT))
 
 
 def test_a_content_edit_keeps_the_numbers_by_id():

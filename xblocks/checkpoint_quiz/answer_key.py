@@ -64,15 +64,17 @@ class Outcome:
     shown: dict  # reveal.result_item: what the browser may see before answers are visible (serialized)
     shown_json: bytes  # ``"<question id>":<shown as JSON>``: one member of the answer's "results" object
     event: ReadOnlyDict  # the tracking event's entry: {"correct", "chosen" (a tuple: a JSON array)}
+    counted: tuple  # positions in the class summary this answer adds 1 to (``stats.Layout.positions``)
 
 
 class QuestionKey:
     """One question's lookups: outcomes by the picked choice ids as sent."""
 
-    __slots__ = ("question", "id", "index", "weight", "seen")
+    __slots__ = ("question", "id", "index", "weight", "layout", "seen")
 
-    def __init__(self, question, index):
+    def __init__(self, question, index, layout):
         self.question, self.id, self.index, self.weight = question, question.id, index, question.weight
+        self.layout = layout
         self.seen = {}  # tuple of the choice ids as sent -> Outcome
         for choice in question.choices:
             self.seen[(choice.id,)] = self._outcome((choice.id,))
@@ -92,6 +94,7 @@ class QuestionKey:
             shown=shown,
             shown_json=orjson.dumps(self.id) + b":" + orjson.dumps(shown),
             event=ReadOnlyDict(correct=correct, chosen=chosen),
+            counted=self.layout.positions(self.id, correct, chosen),
         )
 
     def outcome(self, sent):
@@ -118,8 +121,9 @@ class QuestionKey:
 class Marked(NamedTuple):
     """A checked and scored attempt, in question order: ``outcomes`` qid -> Outcome, ``results`` qid ->
     the record entry (``Outcome.stored``), ``events`` qid -> the tracking entry (``Outcome.event``);
-    ``score`` 0..1. ``shown_json()`` is the "results" object the browser may see before answers are
-    visible, as JSON text."""
+    ``score`` 0..1; ``counted`` the positions the attempt adds 1 to in the class summary.
+    ``shown_json()`` is the "results" object the browser may see before answers are visible, as JSON
+    text."""
 
     outcomes: dict
     results: dict
@@ -127,6 +131,7 @@ class Marked(NamedTuple):
     possible: float
     score: float
     events: dict = {}
+    counted: list = []
 
     def shown_json(self):
         """``{"<question id>": reveal.result_item, ...}`` as JSON bytes (joined from prepared parts)."""
@@ -140,7 +145,7 @@ class AnswerKey:
     def __init__(self, questions, problems=()):
         self.questions, self.problems = questions, tuple(problems)
         self.layout = Layout.of(questions)
-        self.keys = tuple(QuestionKey(q, i) for i, q in enumerate(questions))
+        self.keys = tuple(QuestionKey(q, i, self.layout) for i, q in enumerate(questions))
         self.ids = frozenset(q.id for q in questions)
         possible = 0.0
         for question in questions:  # summed in question order, as scoring.score_quiz does
@@ -150,7 +155,7 @@ class AnswerKey:
     def mark(self, answers):
         """Check and score ``answers``; AnswerError (nothing scored) for anything wrong or missing."""
         check_answers_shape(answers, self.ids, len(self.keys))
-        outcomes, results, events, unanswered = {}, {}, {}, []
+        outcomes, results, events, counted, unanswered = {}, {}, {}, [], []
         earned = 0.0
         for key in self.keys:
             sent = answers.get(key.id)
@@ -169,10 +174,12 @@ class AnswerKey:
             outcomes[qid] = outcome
             results[qid] = outcome.stored
             events[qid] = outcome.event
+            counted += outcome.counted
             earned += outcome.earned
         if unanswered:
             raise unanswered_error(self.questions, unanswered)
-        return Marked(outcomes, results, earned, self.possible, score_of(earned, self.possible), events)
+        score = score_of(earned, self.possible)
+        return Marked(outcomes, results, earned, self.possible, score, events, counted)
 
 
 @functools.lru_cache(maxsize=128)

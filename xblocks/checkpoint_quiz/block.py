@@ -269,6 +269,8 @@ class CheckpointQuizBlock(QuizFieldsMixin, TrackedModuleMixin, StudioEditableXBl
             last=score,
             passed=passed,
             results=marked.results,
+            layout=key.layout.fingerprint,
+            counted=marked.counted,
         )
         self.record = record.dump(after)
         self.class_summary = stats.count_attempt(stored_summary, previous, after, key.layout)

@@ -150,7 +150,8 @@ class QuizFieldsMixin:
         default="",
         scope=Scope.user_state,
         help="This learner's attempts, scores and latest answers as one JSON text (see record.py): "
-        '{"attempts", "kept", "last", "passed", "results": {qid: [correct, credit, [choice ids]]}}.',
+        '{"attempts", "kept", "last", "passed", "results": {qid: [correct, credit, [choice ids]]}, '
+        '"layout", "counted"} (the last two: where the latest attempt is counted in the class summary).',
     )
 
     # --- shared across learners ---

@@ -3,11 +3,15 @@
 Stored form (the ``record`` field, ``user_state``)::
 
     {"attempts": 2, "kept": 0.75, "last": 0.5, "passed": false,
-     "results": {"<question id>": [<correct>, <credit 0..1>, ["<choice id>", ...]], ...}}
+     "results": {"<question id>": [<correct>, <credit 0..1>, ["<choice id>", ...]], ...},
+     "layout": "<fingerprint>", "counted": [0, 3, 5, ...]}
 
 ``kept`` is the score that counts (best or last), ``last`` the latest attempt's score, both 0..1 or null
 before the first attempt; ``results`` is the latest attempt per question (right or not, the credit, the
-choices picked in the author's order). One field means one read and one write per submit, and one value
+choices picked in the author's order). ``counted`` is where the latest attempt was counted in the class
+summary (positions in its flat list, ``stats.Layout.positions``) and ``layout`` the fingerprint of that
+summary layout, so the next attempt can be counted in place of this one without reading ``results``
+(``stats.count_attempt``). One field means one read and one write per submit, and one value
 to check-and-increment, which is what keeps two tabs from using more attempts than allowed.
 
 Reading is forgiving: an empty or unreadable text is "no attempt yet", wrong-typed parts fall back to
@@ -31,6 +35,8 @@ class Record(NamedTuple):
     last: float | None = None
     passed: bool = False
     results: dict = {}  # never changed in place: a Record is replaced, not edited
+    layout: str = ""  # fingerprint of the summary layout ``counted`` refers to ("": none)
+    counted: list | tuple = ()  # positions in the class summary this attempt added 1 to
 
     def result(self, question_id):
         """``(correct, credit, chosen)`` of the latest attempt at one question; None if none is stored."""
@@ -65,9 +71,12 @@ def _score(value):
     return float(value) if type(value) is float or type(value) is int else None
 
 
+_TEXT = (str, bytes)
+
+
 def load(text):
     """The Record stored as ``text`` (None, empty or unreadable: no attempt yet)."""
-    if not text or not isinstance(text, str | bytes):
+    if not text or not isinstance(text, _TEXT):
         return EMPTY
     try:
         data = orjson.loads(text)
@@ -76,26 +85,32 @@ def load(text):
     if type(data) is not dict:
         return EMPTY
     attempts, results = data.get("attempts"), data.get("results")
-    return Record(
-        attempts=attempts if type(attempts) is int and attempts >= 0 else 0,
-        kept=_score(data.get("kept")),
-        last=_score(data.get("last")),
-        passed=data.get("passed") is True,
-        results=results if type(results) is dict else {},
+    layout, counted = data.get("layout"), data.get("counted")
+    if type(layout) is not str or type(counted) is not list:
+        layout, counted = "", ()
+    return Record(  # by position: attempts, kept, last, passed, results, layout, counted
+        attempts if type(attempts) is int and attempts >= 0 else 0,
+        _score(data.get("kept")),
+        _score(data.get("last")),
+        data.get("passed") is True,
+        results if type(results) is dict else {},
+        layout,
+        counted,
     )
 
 
 def dump(record):
-    """The stored text of ``record`` (compact JSON)."""
-    return orjson.dumps(
-        {
-            "attempts": record.attempts,
-            "kept": record.kept,
-            "last": record.last,
-            "passed": record.passed,
-            "results": record.results,
-        }
-    ).decode()
+    """The stored text of ``record`` (compact JSON; ``layout`` and ``counted`` only when it has them)."""
+    data = {
+        "attempts": record.attempts,
+        "kept": record.kept,
+        "last": record.last,
+        "passed": record.passed,
+        "results": record.results,
+    }
+    if record.layout:
+        data["layout"], data["counted"] = record.layout, record.counted
+    return orjson.dumps(data).decode()
 
 
 def from_state(state):

@@ -2,8 +2,7 @@
 
 The summary counts each learner once, by their latest attempt: on every submit the learner's previous
 record (their own state) is taken out and the new one put in, so shares stay "of the learners who
-answered". Only questions whose answer changed since the learner's previous attempt are touched. Pure
-functions over plain data; the block stores the result.
+answered". Pure functions over plain data; the block stores the result.
 
 Two forms. Code reads and counts in the *logical* form (``load_summary``, ``update_summary``,
 ``staff_view``)::
@@ -20,18 +19,21 @@ be read back by id::
      "other": {"<qid>": [<answered>, <right>, {"<cid>": <picks>}]},
      "learners": 2, "passed": 1, "score_sum": 1.5, "attempts": 3}
 
-(ids never hold a space or a ``|``: see ``questions._ID``). A submit on unchanged content reads the
-list, moves a few ints by precomputed positions and writes it back (``count_attempt``): no per-choice
-mapping is built or parsed. When the content changed (the stored layout is not the content's), the summary
-was written by an older version (a ``questions`` mapping), or anything stored is malformed, the summary is
-read into the logical form, cleaned, counted there and stored again in the content's layout: numbers of
-questions and choices the content no longer has move to ``other`` (kept while not zero, so a learner who
-answered them is still taken out correctly later), never lost.
+(ids never hold a space or a ``|``: see ``questions._ID``). Each learner's record keeps the positions
+its latest attempt added 1 to (``Layout.positions``: right, each pick) and the layout's
+fingerprint, so a submit on unchanged content reads the list, takes 1 off at the old positions, adds 1
+at the new ones and writes it back (``count_attempt``): no per-choice mapping is built or parsed. When
+the content changed (the stored layout is not the content's), the summary was written by an older
+version (a ``questions`` mapping), or anything stored is malformed, the summary is read into the logical
+form, cleaned, counted there and stored again in the content's layout: numbers of questions and choices
+the content no longer has move to ``other`` (kept while not zero, so a learner who answered them is
+still taken out correctly later), never lost.
 
 Reading is forgiving: unreadable parts count as zero (a view never fails on stored data).
 """
 
 import functools
+import hashlib
 
 import orjson
 
@@ -45,11 +47,13 @@ class Layout:
     """Where each question's numbers sit in the stored ``counts`` list (see the module docstring).
 
     ``entries``: ``(qid, (cid, ...))`` in order; ``text``: the stored form; ``slots``: qid -> (position of
-    its "answered" count (its "right" count follows), {cid: position of its pick count}); ``size``: the
-    length of ``counts``. Built once per content (``AnswerKey.layout``); never changed.
+    its "answered" count (its "right" count follows), {cid: position of its pick count}); ``answered``:
+    every question's "answered" position; ``size``: the length of ``counts``; ``fingerprint``: a short
+    digest of ``text``, which a learner's record keeps beside the positions its attempt counted
+    (``positions``). Built once per content (``AnswerKey.layout``); never changed.
     """
 
-    __slots__ = ("entries", "text", "slots", "size")
+    __slots__ = ("entries", "text", "slots", "answered", "size", "fingerprint")
 
     def __init__(self, entries):
         self.entries = tuple((qid, tuple(cids)) for qid, cids in entries)
@@ -59,6 +63,15 @@ class Layout:
             slots.setdefault(qid, (position, {cid: position + 2 + n for n, cid in enumerate(cids)}))
             position += 2 + len(cids)
         self.slots, self.size = slots, position
+        self.answered = tuple(base for base, _index in slots.values())
+        self.fingerprint = hashlib.blake2b(self.text.encode(), digest_size=8).hexdigest()
+
+    def positions(self, qid, correct, chosen):
+        """The positions in ``counts`` one answer adds 1 to besides "answered": right (if ``correct``),
+        then each pick."""
+        base, index = self.slots[qid]
+        picks = tuple(index[c] for c in chosen)
+        return (base + 1, *picks) if correct else picks
 
     @classmethod
     def of(cls, questions):
@@ -242,77 +255,69 @@ def _reserve(summary, previous):
     return summary
 
 
-def _count_stored(data, previous, current, layout):
-    """``update_summary`` straight on the parsed stored form ``data`` in ``layout`` (changed in place).
+def _count_positions(data, previous, current, layout):
+    """``update_summary`` straight on the parsed stored form ``data`` in ``layout`` (changed in place),
+    by the positions each attempt counted (``Record.counted``, kept in the learner's record).
+
+    An attempt counted by positions answered every question of its layout (a submit with an unanswered
+    question is refused), so the "answered" counts move only with a learner's first attempt.
 
     Raises TypeError, ValueError or LookupError, possibly halfway, for anything it cannot count here
-    (wrong types, a question or choice outside ``layout``, a count that would go below zero): the caller
-    then takes the general path. Counts it does not touch are not checked (reading cleans them).
+    (wrong types, a record counted in another layout or without positions, a position outside the list,
+    a count that would go below zero): the caller then takes the general path. Counts it does not touch
+    are not checked (reading cleans them).
     """
     counts, other = data["counts"], data.get("other")
+    fingerprint, questions = layout.fingerprint, len(layout.answered)
     if (
         type(counts) is not list
         or len(counts) != layout.size
         or (other is not None and type(other) is not dict)
+        or current.layout != fingerprint
+        or len(current.results) != questions
     ):
         raise ValueError("not the stored form of this layout")
     data["attempts"] += 1
     if previous is None:
         data["learners"] += 1
-        old_results = {}
+        for position in layout.answered:
+            counts[position] += 1
+        old = ()
     else:
+        if previous.layout != fingerprint or len(previous.results) != questions:
+            raise LookupError("the previous attempt was counted in another layout, or not by positions")
+        old = previous.counted
         data["passed"] -= previous.passed
         data["score_sum"] -= previous.kept or 0.0
-        old_results = previous.results
     data["passed"] += current.passed
     data["score_sum"] = round(data["score_sum"] + (current.kept or 0.0), 9)
-    new_results = current.results
-    if old_results == new_results:  # the same answers again (compared in C): no count moves
+    new = current.counted
+    if old == new:  # the same answers again (compared in C): no count moves
         return
-    slots = layout.slots
-    matched = 0
-    for qid, new in new_results.items():
-        base, index = slots[qid]
-        old = old_results.get(qid)
-        if old is None:  # a question this learner had not answered before
-            counts[base] += 1
-        else:
-            matched += 1
-            if old == new:  # same answer as last time: nothing moves
-                continue
-            correct, _credit, chosen = old
-            if type(chosen) is not list:
-                raise TypeError("chosen must be a list")
-            if correct is True:
-                if counts[base + 1] <= 0:  # the summary lost what it counted: the general path
-                    raise ValueError("count below zero")
-                counts[base + 1] -= 1
-            for cid in chosen:
-                position = index[cid]
-                if counts[position] <= 0:
-                    raise ValueError("count below zero")
-                counts[position] -= 1
-        if new[0] is True:
-            counts[base + 1] += 1
-        for cid in new[2]:
-            counts[index[cid]] += 1
-    if matched < len(old_results):  # questions gone since the last attempt: the general path
-        raise LookupError("the previous attempt answered questions this one did not")
+    if old and min(old) < 0:  # a negative index would count from the end of the list
+        raise ValueError("position below zero")
+    for position in old:
+        counts[position] -= 1
+    if old and min(map(counts.__getitem__, old)) < 0:  # the summary lost what it counted
+        raise ValueError("count below zero")
+    for position in new:
+        counts[position] += 1
 
 
 def count_attempt(text, previous, current, layout):
     """The summary text after a learner's attempt, stored in ``layout`` (the content's).
 
-    Stored data this block wrote for the same content is counted in place (``_count_stored``); anything
-    else (no summary yet, another layout or the old form, unreadable text, wrong shapes in the summary or
-    in the learner's previous record, a summary that lost what the previous attempt counted) is read into
-    the logical form, cleaned and counted there (``update_summary``), never a failure.
+    Stored data this block wrote for the same content is counted in place by the positions the records
+    keep (``_count_positions``); anything else (no summary yet, another layout or the old form, unreadable
+    text, a previous record counted in another layout or with wrong shapes, a summary that lost what the
+    previous attempt counted) is read into the logical form, cleaned and counted there
+    (``update_summary``), never a failure.
     """
     if text:
         try:
             data = orjson.loads(text)
             if data["layout"] == layout.text:
-                _count_stored(data, previous, current, layout)
+                _count_positions(data, previous, current, layout)
                 return orjson.dumps(data).decode()
         except (TypeError, ValueError, LookupError, AttributeError):  # JSONDecodeError is a ValueError
             pass
