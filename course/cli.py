@@ -67,7 +67,7 @@ def run_validate(args):
 
 def run_build(args):
     from course.build import BuildError, build
-    from scripts.cli import CommandError
+    from xblocks.common.errors import CommandError
 
     try:
         built = build(args.source, args.out, args.manifest, args.media)

@@ -56,7 +56,7 @@ def _help(parser):
 
 
 def _error(message):
-    from scripts.cli import CommandError
+    from xblocks.common.errors import CommandError
 
     return CommandError(message)
 

@@ -8,20 +8,14 @@ import argparse
 import importlib
 import sys
 
+from xblocks.common.errors import CommandError
+
 COMMAND_MODULES = (
     "scripts.preview.server",  # preview
     "course.cli",  # validate, build
     "media_manifest.cli",  # media check | stand-ins | prepare | doctor
     "xblocks.facilitator_progress.report_cli",  # report
 )
-
-
-class CommandError(Exception):
-    """A problem the user can fix; printed as ``error: message`` with exit code 1 (or ``code``)."""
-
-    def __init__(self, message, code=1):
-        super().__init__(message)
-        self.code = code
 
 
 def build_parser():
@@ -60,8 +54,4 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    # Run as ``python -m scripts.cli``: use the importable module, so its CommandError is the one
-    # the subcommands raise (this file is ``__main__`` here, a second copy).
-    from scripts.cli import main as module_main
-
-    sys.exit(module_main())
+    sys.exit(main())

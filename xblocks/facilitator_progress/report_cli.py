@@ -30,7 +30,7 @@ def register(subparsers):
 
 
 def run(args):
-    from scripts.cli import CommandError
+    from xblocks.common.errors import CommandError
     from xblocks.facilitator_progress.report import LogError, scan
     from xblocks.facilitator_progress.report_output import OutputError, prepare_folder, write_report
 
