@@ -194,6 +194,35 @@ class ChapteredVideoBlock(VideoFields, TrackedModuleMixin, StudioEditableXBlockM
             ),
         }
 
+    def student_view_data(self, context=None):
+        """What the mobile apps and the Course Blocks API read: the public settings, no learner state.
+
+        ``available`` is False (and nothing else is given) while the settings are broken.
+        """
+        config = self.config()
+        if config.problems:
+            return {"display_name": self.display_name, "module_id": self.tracking_id, "available": False}
+        bounds = chapter_bounds(list(config.chapters), config.duration)
+        return {
+            "display_name": self.display_name,
+            "module_id": self.tracking_id,
+            "available": True,
+            "duration": config.duration,
+            "completion_threshold": self.completion_threshold,
+            "poster": self.poster,
+            "sources": self._sources(),
+            "tracks": [
+                {key: track[key] for key in ("kind", "src", "srclang", "label", "srt")}
+                for track in self._track_urls()
+            ],
+            "chapters_vtt_url": self.runtime.handler_url(self, "chapters_vtt"),
+            "chapters": [
+                {"index": i, "title": chapter.title, "summary": chapter.summary, "start": start, "end": end}
+                for i, (chapter, (start, end)) in enumerate(zip(config.chapters, bounds, strict=True))
+            ],
+        }
+
+    @XBlock.supports("multi_device")
     def student_view(self, context=None):
         """Player, chapter list, transcript; the staff chart too when the user is staff."""
         config = self.config()

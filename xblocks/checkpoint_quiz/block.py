@@ -162,19 +162,50 @@ class CheckpointQuizBlock(QuizFieldsMixin, TrackedModuleMixin, StudioEditableXBl
 
     # --- views -------------------------------------------------------------------------------
 
-    def student_view(self, context=None):
+    def student_view_data(self, context=None):
+        """Public data for the mobile apps and the Course Blocks API (``reveal.public_data``): the form
+        in this learner's order, never an answer before the answer-leak rule allows it."""
         _ = translations(self).gettext
-        problems = self.content_problems()
-        staff = is_staff(self)
         rec = self.learner_record()
         visible = reveal.answers_visible(self.show_answers, rec.passed, rec.attempts, self.max_attempts)
-        ordered = learner_order(
+        problems = self.content_problems()
+        ordered = [] if problems else self._ordered()
+        data = reveal.public_data(
+            title=self.display_name,
+            module_id=self.tracking_id,
+            ordered=ordered,
+            record=rec,
+            status=self._status(rec, visible),
+            visible=visible and not problems,
+            gettext=_,
+            settings={
+                "pass_ratio": self.pass_ratio,
+                "max_attempts": self.max_attempts,
+                "weight": self.weight,
+            },
+        )
+        data["available"] = not problems
+        data["submit_url"] = self.runtime.handler_url(self, "submit") if not problems else ""
+        return data
+
+    def _ordered(self):
+        """The questions and choices in this learner's order (``shuffle.learner_order``)."""
+        return learner_order(
             self.questions,
             self._learner_key(),
             self.tracking_id,
             shuffle_choices=self.shuffle,
             shuffle_questions=self.shuffle_questions,
         )
+
+    @XBlock.supports("multi_device")
+    def student_view(self, context=None):
+        _ = translations(self).gettext
+        problems = self.content_problems()
+        staff = is_staff(self)
+        rec = self.learner_record()
+        visible = reveal.answers_visible(self.show_answers, rec.passed, rec.attempts, self.max_attempts)
+        ordered = self._ordered()
         ctx = {
             "title": self.display_name,
             "prefix": "cq-" + hashlib.sha1(str(self.scope_ids.usage_id).encode()).hexdigest()[:10],

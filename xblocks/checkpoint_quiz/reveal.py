@@ -144,3 +144,22 @@ def status_view(
         "answers_visible": bool(visible),
         "pass_ratio": pass_ratio,
     }
+
+
+def public_data(*, title, module_id, ordered, record, status, visible, gettext, settings):
+    """The quiz as the mobile apps and the Course Blocks API read it (``student_view_data``).
+
+    The same rule as the learner's page: the form (``questions_view``, no ``correct`` flag anywhere),
+    the status, and the last attempt's results (``results_view``: feedback of chosen choices only,
+    nothing for a question not answered yet, answers only when ``visible``). ``settings`` holds the
+    quiz-wide numbers (pass_ratio, max_attempts, weight).
+    """
+    questions = [question for question, _choices in ordered]
+    return {
+        "display_name": title,
+        "module_id": module_id,
+        **settings,
+        "questions": questions_view(ordered, gettext),
+        "status": status,
+        "results": results_view(questions, record, visible, gettext) if record.attempts or visible else {},
+    }

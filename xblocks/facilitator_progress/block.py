@@ -173,6 +173,29 @@ class FacilitatorProgressBlock(StudioEditableXBlockMixin, TrackedModuleMixin, XB
 
     # --- views --------------------------------------------------------------------------------------
 
+    def student_view_data(self, context=None):
+        """Public data for the mobile apps and the Course Blocks API: what the page tracks, in course
+        order, and which sessions the transcript search covers (not the cues; search through
+        ``search_url``). No learner's figures and none of the staff matrix."""
+        return {
+            "display_name": self.display_name,
+            "module_id": self.tracking_id,
+            "modules": [
+                {key: track.get(key, "") for key in ("ref", "label", "kind", "session")}
+                for track in self.tracks
+            ],
+            "transcripts": [
+                {
+                    "session": t.get("session", ""),
+                    "title": t.get("title", ""),
+                    "chapters": [[start, title] for start, title in t.get("chapters") or []],
+                }
+                for t in self.transcripts
+            ],
+            "search_url": self.runtime.handler_url(self, "search_transcripts"),
+        }
+
+    @XBlock.supports("multi_device")
     def student_view(self, context=None):
         data = self.learner_view_data()
         data.pop("statuses")

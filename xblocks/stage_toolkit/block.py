@@ -75,6 +75,50 @@ class StageToolkitBlock(
 
     # --- views --------------------------------------------------------------------------------------
 
+    def student_view_data(self, context=None):
+        """Public data for the mobile apps and the Course Blocks API: the stage's content, cleaned as on
+        the page (overview and step HTML through the allow-list, resource links checked); no learner state."""
+        toolkit = self.toolkit
+        return {
+            "display_name": self.display_name,
+            "module_id": self.tracking_id,
+            "stage": self.stage,
+            "stage_label": self.stage_label(self.stage),
+            "stage_position": progress.stage_position(self.stage),
+            "overview": clean_html(toolkit.overview),
+            "steps": self._steps_view(toolkit),
+            "resources": self._resources_view(toolkit),
+            "items": [{"id": i.id, "text": i.text} for i in toolkit.items],
+            "reflections": [
+                {"id": r.id, "prompt": r.prompt, "limit": r.limit, "required": r.required}
+                for r in toolkit.reflections
+            ],
+        }
+
+    def _steps_view(self, toolkit):
+        return [
+            {
+                "id": s.id,
+                "title": s.title,
+                "html": clean_html(s.html),
+                "watch": self.watch_label(s),
+                "watch_href": self.watch_href(s),
+            }
+            for s in toolkit.steps
+        ]
+
+    def _resources_view(self, toolkit):
+        return [
+            {
+                "id": r.id,
+                "title": r.title,
+                "href": safe_resource_link(r.href),
+                "kind": self.kind_label(r.kind),
+            }
+            for r in toolkit.resources
+        ]
+
+    @XBlock.supports("multi_device")
     def student_view(self, context=None):
         toolkit = self.toolkit
         state = self.learner_state()
@@ -90,25 +134,8 @@ class StageToolkitBlock(
                 dict(entry, label=self.stage_label(entry["stage"])) for entry in progress.journey(self.stage)
             ],
             "overview": clean_html(toolkit.overview),
-            "steps": [
-                {
-                    "id": s.id,
-                    "title": s.title,
-                    "html": clean_html(s.html),
-                    "watch": self.watch_label(s),
-                    "watch_href": self.watch_href(s),
-                }
-                for s in toolkit.steps
-            ],
-            "resources": [
-                {
-                    "id": r.id,
-                    "title": r.title,
-                    "href": safe_resource_link(r.href),
-                    "kind": self.kind_label(r.kind),
-                }
-                for r in toolkit.resources
-            ],
+            "steps": self._steps_view(toolkit),
+            "resources": self._resources_view(toolkit),
             "items": [
                 {"id": i.id, "text": i.text, "checked": i.id in state["checked"]} for i in toolkit.items
             ],
