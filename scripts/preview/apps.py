@@ -1,4 +1,9 @@
-"""Django app of the preview: hooks the workbench runtime's ``publish`` and scenario list at start."""
+"""Django app of the preview: hooks the workbench runtime's ``publish`` and scenario list at start.
+
+Where Open edX's completion loop is installed (``settings.COMPLETION_LOOP``), ``publish`` also routes a
+block's ``completion`` into edx-completion as the LMS runtime does, the runtime offers ``course_id`` as the
+LMS runtime does, and ``migrate`` turns the completion tracking switch on (see ``completion.py``).
+"""
 
 import logging
 
@@ -16,7 +21,7 @@ class PreviewConfig(AppConfig):
         from django.conf import settings
         from workbench import runtime, scenarios
 
-        from scripts.preview import tracking
+        from scripts.preview import completion, tracking
         from scripts.preview.extra_scenarios import add_extra_scenarios
 
         original_publish = runtime.WorkbenchRuntime.publish
@@ -33,8 +38,18 @@ class PreviewConfig(AppConfig):
             )
             if record is not None:
                 tracking.write_record(settings.TRACKING_LOG, record)
+            if event_type == "completion" and loop:
+                completion.submit_published(rt.user_id, block, event_data)
 
         runtime.WorkbenchRuntime.publish = publish
+        loop = getattr(settings, "COMPLETION_LOOP", False)
+        if loop:
+            from django.db.models.signals import post_migrate
+
+            runtime.WorkbenchRuntime.course_id = property(completion.runtime_course_id)
+            post_migrate.connect(
+                completion.enable_completion_tracking, dispatch_uid="facilitator_preview.completion_switch"
+            )
 
         original_init = scenarios.init_scenarios
 

@@ -5,6 +5,7 @@ from pathlib import Path
 from workbench.settings import *  # noqa: F403
 from workbench.settings import INSTALLED_APPS, LOGGING, TEMPLATES, WORKBENCH
 
+from scripts.preview.openedx import COMPLETION_SERVICE, completion_installed, completion_settings
 from scripts.preview.paths import var_dir
 
 VAR = var_dir()
@@ -16,6 +17,15 @@ LOGGING["loggers"]["django"]["level"] = "INFO"
 TRACKING_LOG = VAR / "tracking.log"
 PREVIEW_COURSE_ID = "course-v1:NGSP+Facilitator+preview"
 
+INSTALLED_APPS = tuple(INSTALLED_APPS)
+# Open edX's completion loop (edx-completion, event-tracking, waffle) where installed; else the preview's own.
+COMPLETION_LOOP = completion_installed()
+if COMPLETION_LOOP:
+    _loop = completion_settings(INSTALLED_APPS)
+    INSTALLED_APPS = _loop["INSTALLED_APPS"]
+    EVENT_TRACKING_ENABLED = _loop["EVENT_TRACKING_ENABLED"]
+    EVENT_TRACKING_BACKENDS = _loop["EVENT_TRACKING_BACKENDS"]
+    EVENT_TRACKING_PROCESSORS = _loop["EVENT_TRACKING_PROCESSORS"]
 INSTALLED_APPS = (*INSTALLED_APPS, "scripts.preview.apps.PreviewConfig")
 ROOT_URLCONF = "scripts.preview.urls"
 # Our block page first: the stock one prints scenario XML and field values (quiz answers among them).
@@ -36,5 +46,9 @@ except Exception:  # pragma: no cover - metadata unreadable: show everything
 
 WORKBENCH = {
     **WORKBENCH,
-    "services": {**WORKBENCH["services"], "user": "scripts.preview.users.PreviewUserService"},
+    "services": {
+        **WORKBENCH["services"],
+        "user": "scripts.preview.users.PreviewUserService",
+        **({"completion": COMPLETION_SERVICE} if COMPLETION_LOOP else {}),
+    },
 }

@@ -1,12 +1,18 @@
 """Where the learner's progress is read from: the LMS completion service, or the tracked blocks themselves.
 
 - Open edX: the ``completion`` service (``get_completions(candidates)`` -> ``{usage_key: 0..1}``), with
-  usage keys made from the course key and each track's ``block_type`` and ``ref`` (= url_name).
+  usage keys made from the course key and each track's ``block_type`` and ``ref`` (= url_name). The course
+  key is the block's usage key's (in the LMS), else the runtime's ``course_id`` (the LMS runtime offers it
+  too; the preview's runtime does where edx-completion is installed). Only ``course-v1:`` course keys are
+  used: any other key is logged and the page is read as below.
 - The preview (no completion service, or tracking switched off): the tracked blocks are found on the page
   by walking from the root of the scenario (``get_parent()`` up, ``children`` down) and matching their
   ``module_id`` (else their url_name) with ``ref``; each one's ``progress_summary()`` gives completion and
   details (chapters, position, score, items). Blocks are loaded for the current user, so this reads only
   that learner's state.
+- The preview with the completion service: completion comes from the service, and, because the usage ids
+  there are not the LMS's, the tracked blocks found on the page add their details (chapters watched, quiz
+  score) to the service's figures.
 """
 
 import logging
@@ -31,22 +37,59 @@ def completion_service(block):
     return service
 
 
-def course_usage_key(block, track):
-    """The LMS usage key of a tracked block (its course key + block_type + ref), or None outside the LMS."""
-    course_key = getattr(block.scope_ids.usage_id, "course_key", None)
-    make = getattr(course_key, "make_usage_key", None)
-    if make is None:
+def usage_course_key(block):
+    """The course (context) key inside the block's usage key: set in the LMS, None elsewhere."""
+    usage = block.scope_ids.usage_id
+    return getattr(usage, "context_key", None) or getattr(usage, "course_key", None)
+
+
+def course_key(block):
+    """The block's ``course-v1:`` course key, or None (logged when a key of another kind was found)."""
+    key = usage_course_key(block)
+    if key is None:
+        key = getattr(block.runtime, "course_id", None)
+    if key is None:
         return None
-    return make(track["block_type"], track["ref"])
+    if isinstance(key, str):
+        try:
+            from opaque_keys import InvalidKeyError
+            from opaque_keys.edx.keys import CourseKey
+
+            key = CourseKey.from_string(key)
+        except (ImportError, InvalidKeyError):
+            log.warning(
+                "facilitator_progress %s: course id %r is not a course key", block.scope_ids.usage_id, key
+            )
+            return None
+    if not str(key).startswith("course-v1:") or not callable(getattr(key, "make_usage_key", None)):
+        log.warning(
+            "facilitator_progress %s: course key %r is not a course-v1: key; reading the blocks on the page",
+            block.scope_ids.usage_id,
+            str(key),
+        )
+        return None
+    return key
+
+
+def course_usage_key(block, track, course=None):
+    """The LMS usage key of a tracked block (its course key + block_type + ref), or None outside the LMS."""
+    course = course or course_key(block)
+    if course is None:
+        return None
+    return course.make_usage_key(track["block_type"], track["ref"])
 
 
 def from_completion_service(block, tracks, service):
-    """``{ref: Status}`` from ``service.get_completions``; refs without an answer are left out."""
+    """``{ref: Status}`` from ``service.get_completions``; refs without an answer are left out.
+
+    None when the block has no ``course-v1:`` course key (the caller reads the page instead).
+    """
+    course = course_key(block)
+    if course is None:
+        return None
     keys = {}
     for track in tracks:
-        key = course_usage_key(block, track)
-        if key is not None:
-            keys[key] = track["ref"]
+        keys[course_usage_key(block, track, course)] = track["ref"]
     if not keys:
         return {}
     answer = service.get_completions(list(keys)) or {}
@@ -71,7 +114,8 @@ def _root(block):
     return node
 
 
-def _ref_of(candidate):
+def ref_of(candidate):
+    """What a track's ``ref`` names: the block's ``module_id``, else its url_name (usage id's block id)."""
     module_id = getattr(candidate, "module_id", "") or ""
     if module_id:
         return module_id
@@ -88,7 +132,7 @@ def find_tracked(block, tracks):
     while stack and walked < MAX_BLOCKS_WALKED and len(found) < len(wanted):
         node = stack.pop()
         walked += 1
-        key = (node.scope_ids.block_type, _ref_of(node))
+        key = (node.scope_ids.block_type, ref_of(node))
         if key in wanted and key[1] not in found:
             found[key[1]] = node
         for child_id in reversed(getattr(node, "children", None) or []):
@@ -121,9 +165,23 @@ def from_runtime(block, tracks):
     return statuses
 
 
+def with_page_details(statuses, found):
+    """The service's completion, with the details (summary, usage id) of the tracked blocks on the page."""
+    for ref, status in found.items():
+        if ref in statuses:
+            statuses[ref] = Status(
+                completion=statuses[ref].completion, summary=status.summary, usage_id=status.usage_id
+            )
+    return statuses
+
+
 def read_statuses(block, tracks):
     """``(statuses, source)``: the completion service when present, else the runtime."""
     service = completion_service(block)
     if service is not None:
-        return from_completion_service(block, tracks, service), "completion"
+        statuses = from_completion_service(block, tracks, service)
+        if statuses is not None:
+            if usage_course_key(block) is None:  # not the LMS's usage ids: the preview, blocks on one page
+                statuses = with_page_details(statuses, from_runtime(block, tracks))
+            return statuses, "completion"
     return from_runtime(block, tracks), "runtime"
