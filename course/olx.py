@@ -98,11 +98,20 @@ def video_element(checked, block):
             {"kind": "captions", "src": media_url(path), "srclang": lang, "label": LANGUAGES.get(lang, lang)}
             for lang, path in sorted(session.captions.items())
         ],
-        "chapters": chapters_to_text(session.chapters),
+        "chapters": chapters_to_text(video_chapters(checked, block)),
     }
     if block.data.get("poster"):
         values["poster"] = f"/static/{block.data['poster']}"
     return export_olx(_custom("chaptered_video", block.id), values)
+
+
+def video_chapters(checked, block):
+    """The video's chapters: its own (``chapters:``, kept from a Studio edit), else the manifest's."""
+    if "chapters" in block.data:
+        from course.validate import own_chapters
+
+        return own_chapters(block.data, [])[0]
+    return checked.manifest.session(block.data["session"]).chapters
 
 
 QUIZ_SETTINGS = (
@@ -209,6 +218,8 @@ def progress_element(checked, block):
     manifest, course = checked.manifest, checked.course
     tracks = []
     for module, _unit, tracked in course.blocks():
+        if tracked.type not in CUSTOM_BLOCKS:
+            continue
         track = {"block_type": tracked.type, "ref": tracked.id}
         if tracked.type == "chaptered_video":
             session = tracked.data["session"]
@@ -244,6 +255,30 @@ def progress_element(checked, block):
     return element
 
 
+def olx_tag(block):
+    """The OLX tag of a block kept as OLX: the folder of its file (``olx/<tag>/<url_name>.xml``)."""
+    return PurePosixPath(block.data["file"]).parts[1]
+
+
+def kept_files(root):
+    """Export path -> bytes of every file kept as OLX under ``root/olx/`` (written back unchanged)."""
+    folder = root / "olx"
+    found = {}
+    if folder.is_dir():
+        for path in sorted(folder.rglob("*")):
+            relative = path.relative_to(folder).as_posix()
+            if path.is_file() and not any(part.startswith(".") for part in PurePosixPath(relative).parts):
+                found[relative] = path.read_bytes()
+    return found
+
+
+def _extra(element, data):
+    """Set the extra OLX attributes (``olx:``, as Studio exported them) of a structure element."""
+    for name, value in (data.get("olx") or {}).items() if data is not None else ():
+        element.set(name, value)
+    return element
+
+
 CUSTOM_WRITERS = {
     "chaptered_video": video_element,
     "checkpoint_quiz": quiz_element,
@@ -270,34 +305,31 @@ def course_files(checked, static_files):
         etree.Element("course", url_name=run, org=data["org"], course=data["number"])
     )
     root = etree.Element("course", display_name=data["title"], language=data.get("language", "en"))
+    _extra(root, data)
     for module in course.modules:
         etree.SubElement(root, "chapter", url_name=module.id)
-        chapter = etree.Element("chapter", display_name=module_title(checked, module))
+        chapter = _extra(etree.Element("chapter", display_name=module_title(checked, module)), module.data)
         for unit in module.units:
             etree.SubElement(chapter, "sequential", url_name=unit.id)
             sequential = etree.Element("sequential", display_name=unit.title)
             if unit.grade_as:
                 sequential.set("format", unit.grade_as)
                 sequential.set("graded", "true")
-            etree.SubElement(sequential, "vertical", url_name=unit.vertical_id)
+            _extra(sequential, unit.data)
+            for part in unit.verticals:
+                etree.SubElement(sequential, "vertical", url_name=part.id)
+                vertical = _extra(etree.Element("vertical", display_name=part.title), part.data)
+                for block in part.blocks:
+                    _block_into(checked, vertical, block, files)
+                files[f"vertical/{part.id}.xml"] = xml_bytes(vertical)
             files[f"sequential/{unit.id}.xml"] = xml_bytes(sequential)
-            vertical = etree.Element("vertical", display_name=unit.title)
-            for block in unit.blocks:
-                if block.type == "html":
-                    etree.SubElement(vertical, "html", url_name=block.id)
-                    files[f"html/{block.id}.xml"] = xml_bytes(
-                        etree.Element("html", filename=block.id, display_name=block.data["title"])
-                    )
-                    files[f"html/{block.id}.html"] = _text_bytes(checked.bodies[block.data["body"]])
-                else:
-                    vertical.append(block_element(checked, block))
-            files[f"vertical/{unit.vertical_id}.xml"] = xml_bytes(vertical)
         files[f"chapter/{module.id}.xml"] = xml_bytes(chapter)
     files[f"course/{run}.xml"] = xml_bytes(root)
     files[f"policies/{run}/policy.json"] = json_bytes(policy(checked))
     files[f"policies/{run}/grading_policy.json"] = json_bytes(grading_policy(course))
     files["policies/assets.json"] = json_bytes(assets(course, static_files))
-    files["about/overview.html"] = _text_bytes(checked.bodies[data["overview"]])
+    if data.get("overview"):
+        files["about/overview.html"] = _text_bytes(checked.bodies[data["overview"]])
     if data.get("short_description"):
         files["about/short_description.html"] = _text_bytes(data["short_description"])
     if data.get("effort"):
@@ -307,7 +339,21 @@ def course_files(checked, static_files):
     files["info/handouts.html"] = b"<ol></ol>\n"
     for name, content in static_files.items():
         files[f"static/{name}"] = content
+    files.update(kept_files(course.root))
     return files
+
+
+def _block_into(checked, vertical, block, files):
+    """Add ``block`` to the vertical element (and its own files, for html, to ``files``)."""
+    if block.type == "html":
+        etree.SubElement(vertical, "html", url_name=block.id)
+        element = etree.Element("html", filename=block.id, display_name=block.data["title"])
+        files[f"html/{block.id}.xml"] = xml_bytes(_extra(element, block.data))
+        files[f"html/{block.id}.html"] = _text_bytes(checked.bodies[block.data["body"]])
+    elif block.type == "olx":
+        etree.SubElement(vertical, olx_tag(block), url_name=block.id)
+    else:
+        vertical.append(block_element(checked, block))
 
 
 def _text_bytes(text):
@@ -325,14 +371,28 @@ def policy(checked):
     settings = {
         "display_name": data["title"],
         "start": iso_date(data["start"]),
-        "end": iso_date(data["end"]),
-        "course_image": data["image"],
         "language": data.get("language", "en"),
         "advanced_modules": advanced_modules(checked.course),
         "show_calculator": False,
         "days_early_for_beta": None,
     }
+    if data.get("end"):
+        settings["end"] = iso_date(data["end"])
+    if data.get("image"):
+        settings["course_image"] = data["image"]
+    settings.update(_plain(data.get("policy") or {}))  # settings kept from Studio, as it wrote them
     return {f"course/{data['run']}": settings}
+
+
+def _plain(value):
+    """YAML data as JSON data (dates as ISO text)."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, datetime.date):
+        return iso_date(value)
+    return value
 
 
 def grading_policy(course):
@@ -349,12 +409,13 @@ def grading_policy(course):
             {
                 "type": entry["type"],
                 "short_label": entry["short_label"],
-                "min_count": counts.get(entry["type"], 0),
+                "min_count": entry.get("min_count", counts.get(entry["type"], 0)),
                 "drop_count": valid(entry, "drop_count", "int") or 0,
                 "weight": entry["weight"],
             }
         )
-    return {"GRADER": graders, "GRADE_CUTOFFS": {"Pass": grading["pass_mark"]}}
+    cutoffs = _plain(grading["cutoffs"]) if "cutoffs" in grading else {"Pass": grading["pass_mark"]}
+    return {"GRADER": graders, "GRADE_CUTOFFS": cutoffs}
 
 
 def assets(course, static_files):

@@ -47,7 +47,9 @@ def anchors(course):
     for module in course.modules:
         found[module.id] = f"#m-{module.id}"
         for unit in module.units:
-            found[unit.id] = found[unit.vertical_id] = f"#u-{unit.id}"
+            found[unit.id] = f"#u-{unit.id}"
+            for vertical in unit.verticals:
+                found[vertical.id] = f"#u-{unit.id}"
             for block in unit.blocks:
                 found[block.id] = f"#u-{unit.id}"
     return found
@@ -110,6 +112,10 @@ def whole_course_xml(checked):
                     jump = lambda ident: targets.get(ident, "#top")  # noqa: E731
                     markup = f'<div class="course-html" id="b-{block.id}">{bodies.to_xhtml(text, jump)}</div>'
                     vertical.append(_html_demo(markup))
+                elif block.type == "olx":  # a block kept as OLX (a Studio type): named, not rendered
+                    note = _element("div", None, class_="authored-note")
+                    note.append(_element("p", f"{block.data['file']}: kept as OLX, shown in Studio and the LMS"))
+                    vertical.append(_html_demo(_xhtml(note)))
                 else:
                     vertical.append(block_element(checked, block))
     text = etree.tostring(root, encoding="unicode", pretty_print=True)

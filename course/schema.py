@@ -16,6 +16,9 @@ ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 ID_RULE = "lowercase letters, digits and '-', starting with a letter or digit, at most 63 characters"
 KEY_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 KEY_RULE = "letters, digits, '_' and '-', starting with a letter or digit, at most 64 characters"
+URL_NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
+URL_NAME_RULE = "letters, digits, '_', '.' and '-', starting with a letter or digit, at most 100 characters"
+ATTRIBUTE_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]{0,63}$")
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,15 @@ TYPES = {
     "mapping": (lambda v: isinstance(v, dict), "a mapping (key: value lines)"),
     "path": (_is_text, "a file path relative to the course folder"),
     "time": (lambda v: _is_text(v) or _is_number(v), "a time (H:MM:SS, MM:SS or seconds)"),
+    "url_name": (
+        lambda v: isinstance(v, str) and bool(URL_NAME_PATTERN.match(v)),
+        f"an OLX url_name ({URL_NAME_RULE})",
+    ),
+    "attributes": (
+        lambda v: isinstance(v, dict)
+        and all(isinstance(k, str) and ATTRIBUTE_PATTERN.match(k) and isinstance(x, str) for k, x in v.items()),
+        "a mapping of XML attribute names to text (as Studio exported them)",
+    ),
 }
 
 
@@ -139,20 +151,22 @@ COURSE = Spec(
         "run": Key("key", True),
         "language": Key("text"),
         "start": Key("date", True),
-        "end": Key("date", True),
-        "image": Key("path", True),
-        "overview": Key("path", True),
+        "end": Key("date"),
+        "image": Key("path"),
+        "overview": Key("path"),
         "short_description": Key("text"),
         "effort": Key("text"),
-        "sources": Key("path", True),
+        "sources": Key("path"),
         "grading": Key("mapping", True),
         "modules": Key("list", True),
+        "policy": Key("mapping"),
+        "olx": Key("attributes"),
     },
 )
 
 GRADING = Spec(
     "grading",
-    {"pass_mark": Key("number", True), "assignment_types": Key("list", True)},
+    {"pass_mark": Key("number", True), "assignment_types": Key("list", True), "cutoffs": Key("mapping")},
 )
 
 ASSIGNMENT_TYPE = Spec(
@@ -162,6 +176,7 @@ ASSIGNMENT_TYPE = Spec(
         "short_label": Key("text", True),
         "weight": Key("number", True),
         "drop_count": Key("int"),
+        "min_count": Key("int"),
     },
 )
 
@@ -185,6 +200,7 @@ MODULE = Spec(
         "id": Key("id", True),
         "title": Key("text"),
         "session": Key("id"),
+        "olx": Key("attributes"),
         "units": Key("list", True),
     },
 )
@@ -195,11 +211,23 @@ UNIT = Spec(
         "id": Key("id", True),
         "title": Key("text", True),
         "grade_as": Key("text"),
+        "olx": Key("attributes"),
+        "blocks": Key("list"),
+        "verticals": Key("list"),
+    },
+)
+
+VERTICAL = Spec(
+    "a vertical",
+    {
+        "id": Key("id", True),
+        "title": Key("text", True),
+        "olx": Key("attributes"),
         "blocks": Key("list", True),
     },
 )
 
-BLOCK_TYPES = ("html", "chaptered_video", "checkpoint_quiz", "stage_toolkit", "facilitator_progress")
+BLOCK_TYPES = ("html", "chaptered_video", "checkpoint_quiz", "stage_toolkit", "facilitator_progress", "olx")
 
 HTML = Spec(
     "an html block",
@@ -210,6 +238,7 @@ HTML = Spec(
         "body": Key("path", True),
         "authored": Key("bool", True),
         "sources": Key("list"),
+        "olx": Key("attributes"),
     },
 )
 
@@ -221,7 +250,13 @@ VIDEO = Spec(
         "session": Key("id", True),
         "completion_threshold": Key("number"),
         "poster": Key("path"),
+        "chapters": Key("list"),
     },
+)
+
+VIDEO_CHAPTER = Spec(
+    "a video chapter",
+    {"start": Key("time", True), "title": Key("text", True), "summary": Key("text")},
 )
 
 QUIZ = Spec(
@@ -316,12 +351,18 @@ PROGRESS = Spec(
     {"type": Key("text", True), "id": Key("id", True), "title": Key("text", True)},
 )
 
+OLX_BLOCK = Spec(
+    "an olx block",
+    {"type": Key("text", True), "id": Key("url_name", True), "file": Key("path", True)},
+)
+
 BLOCK_SPECS = {
     "html": HTML,
     "chaptered_video": VIDEO,
     "checkpoint_quiz": QUIZ,
     "stage_toolkit": TOOLKIT,
     "facilitator_progress": PROGRESS,
+    "olx": OLX_BLOCK,
 }
 
 QUESTION_KINDS = ("single", "multiple", "true_false")

@@ -32,19 +32,36 @@ class Block:
 
 
 @dataclass
+class Vertical:
+    """A vertical of a unit (Studio's "unit"): its url_name, title, extra OLX attributes and blocks."""
+
+    id: str
+    title: str
+    blocks: list
+    attributes: dict = field(default_factory=dict)
+    data: dict | None = None  # the YAML mapping when written out (``verticals:``), None for the short form
+
+
+@dataclass
 class Unit:
-    """A unit (one sequential holding one vertical in the OLX)."""
+    """A unit: one sequential (Studio's "subsection"), holding one vertical in the short form (``blocks:``,
+    the vertical is ``<id>-unit`` titled like the unit) or the ``verticals:`` listed."""
 
     id: str
     title: str
     grade_as: str | None
-    blocks: list
+    verticals: list
     data: dict
     mark: object
 
     @property
     def vertical_id(self):
         return f"{self.id}-unit"
+
+    @property
+    def blocks(self):
+        """Every block of the unit, vertical after vertical."""
+        return [block for vertical in self.verticals for block in vertical.blocks]
 
 
 @dataclass
@@ -168,9 +185,19 @@ def _check_course_values(course, problems):
                         entry.marks["weight"].error(f"weight must be above 0 and at most 1, not {weight}")
                     )
                 total += weight
-            drop = valid(entry, "drop_count", "int")
-            if drop is not None and drop < 0:
-                problems.append(entry.marks["drop_count"].error(f"drop_count must be 0 or more, not {drop}"))
+            for key in ("drop_count", "min_count"):
+                count = valid(entry, key, "int")
+                if count is not None and count < 0:
+                    problems.append(entry.marks[key].error(f"{key} must be 0 or more, not {count}"))
+        cutoffs = grading.get("cutoffs")
+        if isinstance(cutoffs, dict):
+            for name, value in cutoffs.items():
+                if not isinstance(name, str) or not schema.TYPES["number"][0](value) or not 0 < value <= 1:
+                    where = cutoffs.marks.get(name, grading.marks["cutoffs"])
+                    problems.append(
+                        where.error(f'a grade cutoff must be a grade name and a number above 0 and at most 1, '
+                                    f'not {describe(name)}: {describe(value)}')
+                    )
         if seen and abs(total - 1.0) > 1e-6:
             problems.append(
                 grading.marks["assignment_types"].error(f"the assignment weights add up to {total:g}, not 1")
@@ -293,14 +320,40 @@ def _read_unit(data, mark, problems):
         data,
         data.mark,
     )
+    if ("blocks" in data) == ("verticals" in data):
+        key = "verticals" if "verticals" in data else "blocks"
+        where = data.key_marks[key] if key in data else data.mark
+        problems.append(where.error('a unit takes either "blocks" (one vertical) or "verticals", not both'))
+    if "verticals" in data:
+        vertical_list = items(data, "verticals")
+        if not vertical_list and isinstance(data["verticals"], list):
+            problems.append(data.marks["verticals"].error("a unit needs at least one vertical"))
+        for vertical_data, vertical_mark in vertical_list:
+            if not check(vertical_data, schema.VERTICAL, "a vertical", problems, vertical_mark):
+                continue
+            vertical = Vertical(
+                valid(vertical_data, "id", "id") or "",
+                valid(vertical_data, "title", "text") or "",
+                _read_blocks(vertical_data, "a vertical", problems),
+                dict(valid(vertical_data, "olx", "attributes") or {}),
+                vertical_data,
+            )
+            unit.verticals.append(vertical)
+    else:
+        unit.verticals.append(Vertical(unit.vertical_id, unit.title, _read_blocks(data, "a unit", problems)))
+    return unit
+
+
+def _read_blocks(data, what, problems):
+    found = []
     block_list = items(data, "blocks")
     if "blocks" in data and not block_list and isinstance(data["blocks"], list):
-        problems.append(data.marks["blocks"].error("a unit needs at least one block"))
+        problems.append(data.marks["blocks"].error(f"{what} needs at least one block"))
     for block_data, block_mark in block_list:
         block = read_block(block_data, block_mark, problems)
         if block:
-            unit.blocks.append(block)
-    return unit
+            found.append(block)
+    return found
 
 
 def read_block(data, mark, problems):
@@ -320,7 +373,8 @@ def read_block(data, mark, problems):
     spec = schema.BLOCK_SPECS[block_type]
     check(data, spec, spec.name, problems)
     RULES[block_type](data, problems)
-    return Block(block_type, valid(data, "id", "id") or "", data, data.mark)
+    id_type = "url_name" if block_type == "olx" else "id"
+    return Block(block_type, valid(data, "id", id_type) or "", data, data.mark)
 
 
 def _type_list():
@@ -358,6 +412,10 @@ def _html_rules(data, problems):
 
 def _video_rules(data, problems):
     _range(data, "completion_threshold", "number", 0, 1, problems, "a chaptered_video block", low_open=True)
+    for chapter, mark in items(data, "chapters"):
+        check(chapter, schema.VIDEO_CHAPTER, "a video chapter", problems, mark)
+    if "chapters" in data and isinstance(data["chapters"], list) and not data["chapters"]:
+        problems.append(data.marks["chapters"].error("a video's own chapters need at least one chapter"))
 
 
 def _quiz_rules(data, problems):
@@ -472,6 +530,7 @@ def _no_rules(data, problems):
 
 
 RULES = {
+    "olx": _no_rules,
     "html": _html_rules,
     "chaptered_video": _video_rules,
     "checkpoint_quiz": _quiz_rules,

@@ -63,6 +63,25 @@ def media_names(manifest):
     return names
 
 
+def own_chapters(data, problems):
+    """A video block's own ``chapters`` (read from Studio): ``(chapters, marks)``; bad times reported."""
+    from xblocks.common.chapters import Chapter
+    from xblocks.common.timecode import TimecodeError, parse_time
+
+    chapters, marks = [], []
+    for entry, mark in items(data, "chapters"):
+        if not isinstance(entry, dict) or not valid(entry, "title", "text") or "start" not in entry:
+            continue
+        try:
+            start = parse_time(entry["start"])
+        except TimecodeError as err:
+            problems.append(entry.marks["start"].error(f"the chapter start {err}"))
+            continue
+        chapters.append(Chapter(start, entry["title"].strip(), " ".join(str(entry.get("summary", "")).split())))
+        marks.append(entry.marks.get("start", mark))
+    return chapters, marks
+
+
 def validate(root, manifest_path=None):
     """Check the course in ``root`` against the media manifest; a ``Checked`` with sorted problems."""
     checked = Checked()
@@ -102,7 +121,9 @@ class _References:
                 self._session(module.session, module.data.marks["session"])
             for unit in module.units:
                 self._claim(unit.id, "unit", unit.data.marks.get("id"))
-                self._claim(unit.vertical_id, f'the vertical of unit "{unit.id}"', unit.data.marks.get("id"))
+                for vertical in unit.verticals:
+                    mark = (vertical.data or unit.data).marks.get("id")
+                    self._claim(vertical.id, f'the vertical of unit "{unit.id}"', mark)
                 for block in unit.blocks:
                     self._claim(block.id, f"{block.type} block", block.data.marks.get("id"))
                     getattr(self, f"_{block.type}")(block)
@@ -163,8 +184,13 @@ class _References:
 
     def _chaptered_video(self, block):
         session_id = valid(block.data, "session", "id")
-        if session_id:
-            self._session(session_id, block.data.marks["session"])
+        session = self._session(session_id, block.data.marks["session"]) if session_id else None
+        if session is not None and "chapters" in block.data:
+            chapters, marks = own_chapters(block.data, self.problems)
+            for problem in check_chapters(chapters, session.duration):
+                index = problem.index
+                where = marks[index] if index is not None and index < len(marks) else block.data.marks["chapters"]
+                self.error(where, problem.message)
         poster = valid(block.data, "poster", "path")
         if poster:
             self._static(poster, block.data.marks["poster"])
@@ -198,8 +224,34 @@ class _References:
     def _facilitator_progress(self, block):
         return None
 
+    def _olx(self, block):
+        """A block kept as OLX (``olx/<tag>/<url_name>.xml``): the file is there and is XML of that tag."""
+        relative = valid(block.data, "file", "path")
+        if relative is None:
+            return
+        mark = block.data.marks["file"]
+        parts = PurePosixPath(relative).parts
+        expected = len(parts) == 3 and parts[0] == "olx" and parts[2] == f"{block.id}.xml"
+        if not expected:
+            self.error(mark, f'the OLX file of block "{block.id}" must be olx/<block type>/{block.id}.xml')
+            return
+        path = source_path(self.course.root, relative, mark, self.problems, "OLX file")
+        if path is None:
+            return
+        from course.olx_files import XmlError, parse_xml
+
+        try:
+            root = parse_xml(path.read_bytes(), relative)
+        except XmlError as err:
+            self.error(Mark(path, err.line, err.column), err.message)
+            return
+        if root.tag != parts[1]:
+            self.error(mark, f"{relative} holds <{root.tag}>, not <{parts[1]}>: the folder names the block type")
+
     def _passage(self, passage_id, mark):
-        if self.course.sources_read and passage_id not in self.course.passages:
+        if "sources" not in self.course.data:
+            self.error(mark, f'no passage "{passage_id}": the course file names no sources file ("sources:")')
+        elif self.course.sources_read and passage_id not in self.course.passages:
             hint = did_you_mean(passage_id, self.course.passages)
             self.error(mark, f'no passage "{passage_id}" in the sources file{hint}')
 
@@ -292,5 +344,5 @@ class _References:
                         mark, f'unit "{unit.id}" is graded as {unit.grade_as} but holds no checkpoint_quiz'
                     )
         for name, entry in types.items():
-            if name not in used:
+            if name not in used and "min_count" not in entry:
                 self.error(entry.marks["type"], f'no unit is graded as "{name}": use it or remove it')
