@@ -116,6 +116,8 @@ def test_chapter_and_completion_events_fire_once(harness, video, clock):
         "position": 120.0,
         "added_seconds": 10,
         "dropped_seconds": 0,
+        "duration": 120.0,
+        "segments": [[110.0, 120.0]],
     }
     completions = [d["completion"] for n, d in events if n == "completion"]
     assert completions == sorted(completions) and completions[-1] == 1.0

@@ -30,6 +30,7 @@ def tracking_record(event_type, data, username, usage_key, course_id, when=None,
             "weighted_possible": data.get("max_value"),
         }
     return {
+        "name": event_type,  # the LMS logs the event-tracking name too; transform_tracking_logs reads it
         "username": username,
         "event_type": event_type,
         "event_source": "server",

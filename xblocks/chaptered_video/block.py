@@ -302,15 +302,16 @@ class ChapteredVideoBlock(VideoFields, TrackedModuleMixin, StudioEditableXBlockM
         if added:
             state.watched_text = merged.to_text()
             found = timeline.assess(merged.bits, before.bits)
-            self._publish_changes(timeline, found, state, position, added, dropped)
+            self._publish_changes(timeline, found, state, position, added, dropped, report.intervals)
         else:
             found = timeline.assess(merged.bits)
         self.learner_state = state.to_text()
         return timeline.answer_json(found, position, added, dropped)
 
-    def _publish_changes(self, timeline, found, state, position, added, dropped):
+    def _publish_changes(self, timeline, found, state, position, added, dropped, played=()):
         total = len(timeline.chapters)
         changes = found.changes
+        duration = round(timeline.duration, 3)
         self.publish_event(
             "edx.chaptered_video.progress",
             {
@@ -318,6 +319,9 @@ class ChapteredVideoBlock(VideoFields, TrackedModuleMixin, StudioEditableXBlockM
                 "position": position,
                 "added_seconds": added,
                 "dropped_seconds": dropped,
+                "duration": duration,
+                # what the player reported playing, in order (the xAPI video profile's played-segments)
+                "segments": [[round(start, 3), round(end, 3)] for start, end in played],
             },
         )
         for index in changes.reached:
@@ -338,7 +342,12 @@ class ChapteredVideoBlock(VideoFields, TrackedModuleMixin, StudioEditableXBlockM
         if changes.video_completed:
             self.publish_event(
                 "edx.chaptered_video.completed",
-                {"coverage": coverage.round_share(found.coverage), "chapters_total": total},
+                {
+                    "coverage": coverage.round_share(found.coverage),
+                    "chapters_total": total,
+                    "position": position,
+                    "duration": duration,
+                },
             )
         self._raise_completion(state, found.completion)
         if changes.started or changes.reached or changes.completed:  # read the shared counters only then
