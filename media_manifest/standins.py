@@ -7,6 +7,7 @@ taken at a chapter start shows that chapter's time).
 """
 
 import contextlib
+import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,7 +15,7 @@ from pathlib import Path
 import ffmpeg
 
 from media_manifest.tools import MediaError, media_arg, output_file, probe, run
-from media_manifest.vtt import Cue, escape_cue_text, write_vtt
+from media_manifest.vtt import Cue, escape_cue_text, write_srt, write_vtt
 from xblocks.common.chapters import chapter_bounds
 from xblocks.common.timecode import format_time
 
@@ -25,6 +26,7 @@ TONE_PIECE_SECONDS = 60
 CAPTION_EVERY = 10
 DEMO_CLIP_SECONDS = 120
 DEMO_FPS = 10
+HLS_SEGMENT_SECONDS = 10  # a keyframe every 10 s in the demo clip: each segment starts on one
 
 
 @dataclass
@@ -125,12 +127,79 @@ def stand_in_captions(session, seconds):
     return write_vtt(cues)
 
 
-def demo_captions(seconds=DEMO_CLIP_SECONDS):
-    cues = [
+def _demo_cues(seconds):
+    return [
         Cue(start, min(seconds, start + 10), f"Stand-in caption {i + 1}: partnership line at {start} seconds")
         for i, start in enumerate(range(0, seconds, 10))
     ]
-    return write_vtt(cues)
+
+
+def demo_captions(seconds=DEMO_CLIP_SECONDS):
+    return write_vtt(_demo_cues(seconds))
+
+
+def demo_srt(seconds=DEMO_CLIP_SECONDS):
+    """The demo captions as SubRip (``demo-clip.en.srt``: the preview's SubRip scenario reads it)."""
+    return write_srt(_demo_cues(seconds))
+
+
+def make_hls(tools, source, playlist, segment_seconds=HLS_SEGMENT_SECONDS):
+    """An HLS stand-in of ``source`` by stream copy (never re-encoded): ``playlist`` and its MPEG-TS
+    segments ``<stem>-NNN.ts`` beside it. Written in a temporary folder, then moved in segments first,
+    so a playlist in place always names segments that are there. Returns the paths written."""
+    playlist = Path(playlist)
+    playlist.parent.mkdir(parents=True, exist_ok=True)
+    # Built in the system's temporary folder: a "%" in the output folder's name would be read as a
+    # segment-number pattern by ffmpeg.
+    with tempfile.TemporaryDirectory(prefix="hls-") as work:
+        temp = Path(work) / playlist.name
+        stream = ffmpeg.input(media_arg(source)).output(
+            media_arg(temp),
+            c="copy",
+            f="hls",
+            hls_time=segment_seconds,
+            hls_list_size=0,
+            hls_playlist_type="vod",
+            hls_segment_filename=str(Path(work).resolve() / f"{playlist.stem}-%03d.ts"),
+        )
+        run(tools, stream, 120, f"{playlist}: HLS stand-in")
+        segments = sorted(Path(work).glob(f"{playlist.stem}-*.ts"))
+        if not temp.is_file() or not segments:
+            raise MediaError(f"{playlist}: ffmpeg reported success but wrote no HLS playlist or segment")
+        for old in playlist.parent.glob(f"{playlist.stem}-*.ts"):
+            old.unlink()
+        for segment in segments:
+            shutil.move(segment, playlist.parent / segment.name)
+        shutil.move(temp, playlist)
+        return [*(playlist.parent / s.name for s in segments), playlist]
+
+
+def _hls_present(playlist):
+    """True when ``playlist`` is there and every segment it names is too."""
+    text = _read_text(playlist)
+    if not text or not text.startswith("#EXTM3U"):
+        return False
+    names = [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    return bool(names) and all((playlist.parent / name).is_file() for name in names)
+
+
+def _demo_extras(tools, out, remake_hls, report):
+    """``demo-clip.en.srt`` and the HLS stand-in ``demo-clip.m3u8`` (from the demo clip, by stream copy)."""
+    written = []
+    srt = out / "demo-clip.en.srt"
+    text = demo_srt(DEMO_CLIP_SECONDS)
+    if _read_text(srt) == text:
+        written.append(Written(srt, True))
+    else:
+        _write_text(srt, text)
+        written.append(Written(srt))
+    playlist = out / "demo-clip.m3u8"
+    if not remake_hls and _hls_present(playlist):
+        report(f"{playlist}: already there, kept")
+        return [*written, Written(playlist, True)]
+    files = make_hls(tools, out / "demo-clip.mp4", playlist)
+    report(f"{playlist}: HLS stand-in written ({len(files) - 1} segments, stream copy), with {srt.name}")
+    return [*written, Written(playlist)]
 
 
 def _present(tools, path, seconds):
@@ -155,12 +224,14 @@ def _write_text(path, text):
 
 
 def make_stand_ins(tools, manifest, out, max_seconds=None, if_missing=False, report=print, progress=None):
-    """Every session's stand-in and captions, plus the 120 s demo clip; returns the ``Written`` files."""
+    """Every session's stand-in and captions, plus the 120 s demo clip with its WebVTT and SubRip captions
+    and an HLS stand-in made from it by stream copy; returns the ``Written`` files."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     if max_seconds is not None and max_seconds <= 0:
         raise MediaError(f"--max-seconds must be more than 0, not {max_seconds}")
     written = []
+    remake_hls = True
     jobs = [(s.id, s.duration, f"{s.title}", s) for s in manifest.sessions]
     jobs.append(("demo-clip", float(DEMO_CLIP_SECONDS), "Demo clip", None))
     with tempfile.TemporaryDirectory(prefix="stand-ins-") as work:
@@ -174,6 +245,8 @@ def make_stand_ins(tools, manifest, out, max_seconds=None, if_missing=False, rep
             else:
                 label = f"Session {session.id.rsplit('-', 1)[-1]} stand-in"
                 fps, text = FPS, stand_in_captions(session, seconds)
+            if session is None:
+                remake_hls = not (if_missing and _present(tools, video, seconds))
             if if_missing and _present(tools, video, seconds):
                 # the captions name the chapters: rewrite them (cheap) when the manifest's titles changed
                 if _read_text(captions) == text:
@@ -191,7 +264,8 @@ def make_stand_ins(tools, manifest, out, max_seconds=None, if_missing=False, rep
             _write_text(captions, text)
             report(f"{video}: {format_time(seconds)} stand-in written, with {captions.name}")
             written += [Written(video), Written(captions)]
+        written += _demo_extras(tools, out, remake_hls, report)
     return written
 
 
-__all__ = ["make_stand_in", "make_stand_ins", "stand_in_captions"]
+__all__ = ["make_hls", "make_stand_in", "make_stand_ins", "stand_in_captions"]

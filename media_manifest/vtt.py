@@ -51,6 +51,15 @@ def write_vtt(cues):
     return "\n".join(lines)
 
 
+def write_srt(cues):
+    """A SubRip document for ``cues`` (WebVTT-escaped text, made plain again): numbered, ``,`` millis."""
+    blocks = []
+    for number, cue in enumerate(cues, 1):
+        start, end = (format_vtt(t).replace(".", ",") for t in (cue.start, cue.end))
+        blocks.append(f"{number}\n{start} --> {end}\n{unescape_cue_text(cue.text)}\n")
+    return "\n".join(blocks)
+
+
 def chapters_vtt(chapters, duration):
     """The ``<track kind="chapters">`` file: one cue per chapter, ending where the next begins."""
     cues = [

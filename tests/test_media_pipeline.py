@@ -15,7 +15,7 @@ from media_manifest import load_manifest
 from media_manifest.prepare import ffmetadata, file_sha256
 from media_manifest.progress import ProgressBar
 from media_manifest.tools import MediaError, find_tools, output_file, parse_progress, probe, run
-from media_manifest.vtt import parse_vtt
+from media_manifest.vtt import parse_srt, parse_vtt
 from scripts.cli import main
 
 pytestmark = pytest.mark.media
@@ -143,12 +143,43 @@ def test_stand_ins_into_a_hostile_folder_name(made, tmp_path):
     assert cli("stand-ins", "--out", out, "--manifest", manifest, "--max-seconds", 4) == 0
     info = probe(tools(), out / "session-1.mp4")
     assert abs(info.duration - 4) <= FRAME and (info.video_codec, info.audio_codec) == ("h264", "aac")
-    assert sorted(p.name for p in out.iterdir()) == [
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith("demo-clip-")) == [
+        "demo-clip.en.srt",
         "demo-clip.en.vtt",
+        "demo-clip.m3u8",
         "demo-clip.mp4",
         "session-1.en.vtt",
         "session-1.mp4",
     ]
+    assert len(list(out.glob("demo-clip-*.ts"))) == 12  # "%d" in the folder's name is no pattern
+
+
+def test_demo_clip_has_subrip_captions_and_an_hls_stand_in(made):
+    folder = made / "stand-ins"
+    srt = parse_srt((folder / "demo-clip.en.srt").read_text(encoding="utf-8"))
+    assert srt == parse_vtt((folder / "demo-clip.en.vtt").read_text(encoding="utf-8"))
+    playlist = (folder / "demo-clip.m3u8").read_text(encoding="utf-8")
+    segments = [line for line in playlist.splitlines() if line and not line.startswith("#")]
+    assert playlist.startswith("#EXTM3U") and "#EXT-X-ENDLIST" in playlist
+    assert segments == [f"demo-clip-{i:03d}.ts" for i in range(12)]  # relative: served beside it
+    hls = probe(tools(), folder / "demo-clip.m3u8")
+    assert abs(hls.duration - 120) <= 0.5 and (hls.video_codec, hls.audio_codec) == ("h264", "aac")
+
+
+def test_hls_stand_in_is_remade_with_the_demo_clip_or_when_a_segment_is_lost(media, capsys):
+    folder = media / "media"
+    args = ("stand-ins", "--out", folder, "--manifest", media / "manifest.yaml", "--if-missing")
+    (folder / "demo-clip-004.ts").unlink()
+    (folder / "demo-clip.en.srt").write_text("stale", encoding="utf-8")
+    before = mtimes(folder)
+    assert cli(*args) == 0
+    assert "demo-clip.m3u8: HLS stand-in written (12 segments, stream copy)" in capsys.readouterr().out
+    after = mtimes(folder)
+    assert (folder / "demo-clip-004.ts").is_file() and after["demo-clip.mp4"] == before["demo-clip.mp4"]
+    assert (folder / "demo-clip.en.srt").read_text(encoding="utf-8").startswith("1\n00:00:00,000 --> ")
+    (folder / "demo-clip.mp4").unlink()
+    assert cli(*args) == 0
+    assert mtimes(folder)["demo-clip.m3u8"] != after["demo-clip.m3u8"]
 
 
 # --- prepare -----------------------------------------------------------------------------------------------

@@ -1,7 +1,9 @@
 """SubRip captions and an HLS stream listed first, in real headless Chromium against the preview.
 
-Scenario 2 lists ``/static/demo-clip.m3u8`` (absent: the browser moves on to the MP4) and a
-``<track src="/static/demo-clip.en.srt">``, which the player fetches and converts to WebVTT in the page.
+Scenario 2 lists ``/static/demo-clip.m3u8`` (the HLS stand-in: played where the browser has native HLS,
+else skipped for the MP4) and a ``<track src="/static/demo-clip.en.srt">``, which the player fetches and
+converts to WebVTT in the page. Both are made by ``media stand-ins``; these tests swap the SRT for their own
+and put the built one back.
 """
 
 import pytest
@@ -54,10 +56,25 @@ def _seconds(text):
 @pytest.fixture
 def srt_file(browser):
     path = browser.preview.build_dir / "media" / "stand-ins" / "demo-clip.en.srt"
+    built = path.read_bytes() if path.exists() else None
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(SRT.encode("utf-8"))
     yield path
-    path.unlink(missing_ok=True)
+    if built is None:
+        path.unlink(missing_ok=True)
+    else:
+        path.write_bytes(built)
+
+
+@pytest.fixture
+def no_srt_file(browser):
+    path = browser.preview.build_dir / "media" / "stand-ins" / "demo-clip.en.srt"
+    aside = path.with_name("demo-clip.en.srt.aside")
+    if path.exists():
+        path.replace(aside)
+    yield path
+    if aside.exists():
+        aside.replace(path)
 
 
 @pytest.mark.browser
@@ -84,8 +101,11 @@ def test_srt_track_is_converted_in_the_page_and_the_mp4_plays(browser, srt_file)
     search.send_keys("champions")
     browser.find_element(By.CSS_SELECTOR, ".cv-match").click()
     wait_for(browser, "return Math.abs(document.querySelector('.cv-video').currentTime - 70) < 0.5")
+    native_hls = browser.execute_script(
+        "return document.querySelector('.cv-video').canPlayType('application/x-mpegURL') !== ''"
+    )
     assert browser.execute_script("return document.querySelector('.cv-video').currentSrc").endswith(
-        "/static/demo-clip.mp4"
+        "/static/demo-clip.m3u8" if native_hls else "/static/demo-clip.mp4"
     )
     browser.find_element(By.CSS_SELECTOR, ".cv-captions").click()
     assert (
@@ -96,7 +116,7 @@ def test_srt_track_is_converted_in_the_page_and_the_mp4_plays(browser, srt_file)
 
 
 @pytest.mark.browser
-def test_missing_srt_file_says_so(browser):
+def test_missing_srt_file_says_so(browser, no_srt_file):
     from selenium.webdriver.common.by import By
 
     browser.get(browser.preview.url(f"{SCENARIO}?student=srt_ben"))

@@ -13,6 +13,13 @@ from scripts.preview.paths import static_roots
 
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 CHUNK = 256 * 1024
+# Types the standard table lacks or gets wrong for media (".ts" is a Qt translation file there).
+CONTENT_TYPES = {
+    ".vtt": "text/vtt; charset=utf-8",
+    ".srt": "application/x-subrip; charset=utf-8",
+    ".m3u8": "application/vnd.apple.mpegurl",
+    ".ts": "video/mp2t",
+}
 
 
 def find_static(relative):
@@ -43,9 +50,9 @@ def serve_static(request, path):
     if found is None:
         raise Http404(f"No static file {path!r}")
     size = found.stat().st_size
-    content_type = mimetypes.guess_type(found.name)[0] or "application/octet-stream"
-    if found.suffix == ".vtt":
-        content_type = "text/vtt; charset=utf-8"
+    content_type = CONTENT_TYPES.get(found.suffix.lower()) or (
+        mimetypes.guess_type(found.name)[0] or "application/octet-stream"
+    )
     match = _RANGE.match(request.headers.get("Range", ""))
     if not match or (not match.group(1) and not match.group(2)):
         response = FileResponse(open(found, "rb"), content_type=content_type)

@@ -1,5 +1,6 @@
 """Workbench scenarios: 0 is the two-minute demo (browser tests use it), 1 a real-length session, 2 the demo
-with an HLS stream listed first and SubRip (.srt) captions, converted by the player."""
+with an HLS stream listed first and SubRip (.srt) captions, converted by the player (both made by
+``facilitator-course media stand-ins``)."""
 
 DEMO = """
 <chaptered_video display_name="Demo: a sector partnership meeting in four chapters" duration="2:00"
@@ -29,9 +30,9 @@ SESSION_1 = """
 </chaptered_video>
 """
 
-# The .m3u8 and .srt are not among the stand-ins (the course build converts SRT to WebVTT itself): the
-# browser test writes demo-clip.en.srt into its preview's media folder; with no such file the page says
-# the captions could not be loaded. A browser without native HLS skips the stream and plays the MP4.
+# ``facilitator-course media stand-ins`` (run by ``make build``) writes demo-clip.en.srt (the demo captions
+# as SubRip, converted by the player) and demo-clip.m3u8 (an HLS stand-in of the demo clip, by stream
+# copy). A browser with native HLS plays the stream; one without skips it and plays the MP4.
 DEMO_SRT = """
 <chaptered_video display_name="Demo: SubRip captions and an HLS stream" duration="2:00"
                  completion_threshold="0.9" module_id="demo-video-srt">
@@ -46,5 +47,5 @@ DEMO_SRT = """
 SCENARIOS = [
     ("Chaptered video: two-minute demo", DEMO),
     ("Chaptered video: Session 1, full length (estimated chapters; needs stand-in media)", SESSION_1),
-    ("Chaptered video: SubRip captions, HLS stream first (needs demo-clip.en.srt)", DEMO_SRT),
+    ("Chaptered video: SubRip captions, HLS stream first", DEMO_SRT),
 ]
