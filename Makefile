@@ -6,9 +6,11 @@ PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check -q
 PORT ?= 8000
 STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
+RELEASES ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help venv demo test lint format bench build system-deps wheel clean
+.PHONY: help venv demo test lint format bench build system-deps wheel matrix clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -20,6 +22,10 @@ $(STAMP): setup.py constraints.txt
 
 venv: $(STAMP) ## Create or update .venv with the project and its test tools
 
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $(NODE_STAMP)
+
 system-deps: ## Install ffmpeg and headless Chromium from Debian when missing and running as root
 	@bash scripts/system-deps.sh
 
@@ -30,7 +36,7 @@ build: $(STAMP) ## Stand-in media and the course build that the preview shows
 demo: $(STAMP) system-deps build ## Set everything up and serve the live preview at http://127.0.0.1:8000
 	$(VENV)/bin/facilitator-course preview --port $(PORT)
 
-test: $(STAMP) system-deps lint ## Set everything up and run the whole suite (unit, workbench, real browser)
+test: $(STAMP) $(NODE_STAMP) system-deps lint ## Set everything up and run the whole suite (unit, workbench, real browser)
 	$(PY) -m pytest
 
 lint: $(STAMP) ## Lint and check import order (ruff)
@@ -45,7 +51,11 @@ bench: $(STAMP) system-deps ## Measure the speed and memory targets; writes benc
 	$(PY) -m scripts.bench
 
 wheel: $(STAMP) ## Build the wheel into dist/
-	$(PY) -m pip wheel --no-deps -w dist .
+	rm -f dist/facilitator_course-*.whl
+	$(PY) -m pip wheel --no-deps -q -w dist .
+
+matrix: wheel ## Install the wheel into Teak, Ulmo, Verawood and newest pins and run the non-browser suite (RELEASES="teak ulmo" for some)
+	$(PY) -m scripts.release_matrix $(RELEASES)
 
 clean: ## Remove the virtualenv, builds and preview state
-	rm -rf $(VENV) build dist var *.egg-info
+	rm -rf $(VENV) .matrix node_modules build dist var *.egg-info

@@ -13,6 +13,35 @@ BLOCKS = {
     "facilitator_progress": "xblocks.facilitator_progress:FacilitatorProgressBlock",
 }
 
+# Tools for trainers, operators and developers: never installed into the LMS by the blocks themselves.
+COURSE = ["markdown-it-py>=3", "ruamel.yaml>=0.18"]
+PREVIEW = ["xblock-sdk>=0.14", "XBlock[django]>=5.2.0", "Django>=4.2", *COURSE]
+MEDIA = ["ffmpeg-python>=0.2.0", "imageio-ffmpeg>=0.5"]
+XAPI = ["edx-event-routing-backends>=9.3"]
+PLATFORM_TEST = ["edx-completion>=4.7.11", "edx-opaque-keys>=3.0.0", "event-tracking>=3.0.0"]
+EXTRAS = {
+    "course": COURSE,  # validate, build, import, schema
+    "preview": PREVIEW,  # the workbench preview
+    "media": MEDIA,  # media doctor | check | stand-ins | prepare
+    "trainer": sorted({*COURSE, *PREVIEW, *MEDIA}),
+    "xapi": XAPI,  # xAPI statements through event-routing-backends (an LMS plugin app)
+    "test": [
+        "pytest>=8",
+        "pytest-django>=4.8",
+        "hypothesis>=6.100",
+        "selenium>=4.20",
+        "ruff>=0.6",
+        "jsonschema>=4.0",
+        "ralph-malph[cli,lrs]>=5.0",
+        "requests>=2.31",
+        *PLATFORM_TEST,
+        *PREVIEW,
+        *MEDIA,
+        *XAPI,
+    ],
+    "bench": ["pandas>=2.0"],
+}
+
 setup(
     name="facilitator-course",
     version="0.1.0",
@@ -37,31 +66,19 @@ setup(
             "content/*/*/*",
         ],
     },
+    # Only what the four blocks need inside the LMS and Studio, with lower bounds that admit the pins of
+    # the Open edX releases in constraints/ (Teak, Ulmo, Verawood, newest). No web-fragments: XBlock 5.x-6.1
+    # require it themselves and XBlock >= 6.2 carries the package inside its own distribution.
     install_requires=[
-        "XBlock[django]>=6.1",
-        "xblock-sdk>=0.14",
-        "Django>=4.2",
-        "WebOb>=1.8",
-        "web-fragments>=2.0",
+        "XBlock>=5.2.0",
+        "WebOb>=1.8.9",
+        "lxml>=5.3.2",
         "Jinja2>=3.1",
         "nh3>=0.2.14",
         "PyYAML>=6.0",
-        "lxml>=5.0",
-        "ffmpeg-python>=0.2.0",
-        "imageio-ffmpeg>=0.5",
         "orjson>=3.9",
-        "markdown-it-py>=3",
     ],
-    extras_require={
-        "test": [
-            "pytest>=8",
-            "pytest-django>=4.8",
-            "hypothesis>=6.100",
-            "selenium>=4.20",
-            "ruff>=0.6",
-        ],
-        "bench": ["pandas>=2.0"],
-    },
+    extras_require=EXTRAS,
     entry_points={
         "xblock.v1": [f"{tag} = {target}" for tag, target in BLOCKS.items()],
         "console_scripts": ["facilitator-course = scripts.cli:main"],
