@@ -19,7 +19,7 @@ DISTRIBUTION = "facilitator-course"
 COMMANDS = {
     "preview": ("scripts.preview.server", "serve the live preview (the XBlock SDK workbench)", "preview"),
     "validate": ("course.cli", "check the course source and print path:line:column problems", "course"),
-    "build": ("course.cli", "validate, then write the OLX tree, the import tarball and the preview", "course"),
+    "build": ("course.cli", "validate, then write the OLX tree, the import tarball, the preview", "course"),
     "import": ("course.cli", "bring a Studio export back into the YAML source", "course"),
     "schema": ("course.cli", "write the JSON Schema of the course YAML for editors", "course"),
     "media": ("media_manifest.cli", "check, prepare and make stand-ins for the recordings", "media"),

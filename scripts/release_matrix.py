@@ -119,7 +119,7 @@ def read_release(name):
         raise CommandError(f"unknown release {name!r} (known: {known})")
     path = RELEASES_DIR / f"{name}.txt"
     if not path.is_file():
-        raise CommandError(f"{path}: missing; write it with: python -m scripts.release_matrix --freeze {name}")
+        raise CommandError(f"{path}: missing; write it: python -m scripts.release_matrix --freeze {name}")
     pins = {}
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         line = line.split("#", 1)[0].strip()
@@ -282,7 +282,9 @@ def write_release_file(name, workdir, log=print):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m scripts.release_matrix", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m scripts.release_matrix", description=__doc__.splitlines()[0]
+    )
     parser.add_argument("releases", nargs="*", metavar="RELEASE", help=f"default: all ({', '.join(PINS)})")
     parser.add_argument("--wheel", type=Path, help="the built wheel (default: the newest in dist/)")
     parser.add_argument("--workdir", type=Path, default=REPO / ".matrix", help="where the virtualenvs go")
@@ -301,7 +303,7 @@ def main(argv=None):
             return 0
         wheel = args.wheel or max((REPO / "dist").glob("facilitator_course-*.whl"), default=None)
         if wheel is None or not Path(wheel).is_file():
-            raise CommandError(f"no wheel at {wheel or 'dist/facilitator_course-*.whl'}: run make wheel first")
+            raise CommandError(f"no wheel at {wheel or 'dist/facilitator_course-*.whl'}: run make wheel")
         for name in names:
             check_release(name, Path(wheel).resolve(), args.workdir.resolve(), run_tests=not args.no_tests)
     except CommandError as err:

@@ -121,7 +121,8 @@ def test_release_matrix_bad_input_is_one_line(capsys, tmp_path):
     assert release_matrix.main(["nosuch", "--workdir", str(tmp_path)]) == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert err == ["error: unknown release 'nosuch' (known: teak, ulmo, verawood, newest)"]
-    assert release_matrix.main(["teak", "--wheel", str(tmp_path / "none.whl"), "--workdir", str(tmp_path)]) == 1
+    missing = str(tmp_path / "none.whl")
+    assert release_matrix.main(["teak", "--wheel", missing, "--workdir", str(tmp_path)]) == 1
     assert "no wheel at" in capsys.readouterr().err
 
 
