@@ -83,12 +83,14 @@ class MemoryRuntime(Runtime):
 class Harness:
     """Several users on one in-memory store. Users whose id starts with ``staff`` are staff."""
 
-    def __init__(self, staff=None, services=None):
+    def __init__(self, staff=None, services=None, user_services=None):
+        """``services``: shared by every user; ``user_services``: ``{name: factory(user_id)}``, one each."""
         self.kvs = DictKeyValueStore()
         self.field_data = KvsFieldData(self.kvs)
         self.id_manager = MemoryIdManager()
         self.published = []
         self.extra_services = services or {}
+        self.user_services = user_services or {}
         self.staff = set(staff or ())
         self._runtimes = {}
 
@@ -101,6 +103,7 @@ class Harness:
                 "user": FakeUserService(user, self.is_staff(user)),
                 "i18n": FakeI18nService(),
                 **self.extra_services,
+                **{name: factory(user) for name, factory in self.user_services.items()},
             }
             self._runtimes[user] = MemoryRuntime(self, user, services)
         return self._runtimes[user]

@@ -1,5 +1,6 @@
 """The facilitator_progress block: OLX, learner view through the real blocks, search, staff and 403."""
 
+import contextlib
 import json
 from xml.sax.saxutils import quoteattr
 
@@ -7,6 +8,7 @@ import pytest
 import webob
 from xblock.fields import ScopeIds
 
+from tests.runtime import Harness
 from xblocks.chaptered_video import block as video_block
 from xblocks.facilitator_progress import FacilitatorProgressBlock
 from xblocks.facilitator_progress.scenarios import DEMO_PAGE, PROGRESS
@@ -236,109 +238,329 @@ def test_course_complete_state(harness, page, clock):
     }
 
 
-# --- Open edX path: the completion service --------------------------------------------------------
+# --- Open edX path: edx-completion's CompletionService over SQLite, real course-v1/block-v1 keys -------
+
+COURSE = "course-v1:NGSP+Facilitator+2025"
+SWITCH = "completion.enable_completion_tracking"
 
 
-class FakeUsageKey:
-    def __init__(self, course, block_type, block_id):
-        self.course_key = FakeCourseKey(course)
-        self.block_type, self.block_id = block_type, block_id
+class LmsCourse:
+    """One course of the LMS path: Django users, ``BlockCompletion`` rows, a progress block with real keys."""
 
-    def __eq__(self, other):
-        return isinstance(other, FakeUsageKey) and str(self) == str(other)
+    def __init__(self):
+        from completion.services import CompletionService
+        from opaque_keys.edx.keys import CourseKey
 
-    def __hash__(self):
-        return hash(str(self))
+        self.key = CourseKey.from_string(COURSE)
+        self.harness = Harness(
+            user_services={"completion": lambda u: CompletionService(self.user(u), self.key)}
+        )
 
-    def __str__(self):
-        return f"block-v1:{self.course_key.name}+type@{self.block_type}+block@{self.block_id}"
+    @staticmethod
+    def user(name):
+        from django.contrib.auth import get_user_model
 
+        return get_user_model().objects.get_or_create(username=str(name))[0]
 
-class FakeCourseKey:
-    def __init__(self, name):
-        self.name = name
+    def usage(self, block_type, ref):
+        return self.key.make_usage_key(block_type, ref)
 
-    def make_usage_key(self, block_type, block_id):
-        return FakeUsageKey(self.name, block_type, block_id)
+    def complete(self, name, block_type, ref, value):
+        """What the LMS runtime does with a block's published completion."""
+        from completion.models import BlockCompletion
 
-    def __str__(self):
-        return f"course-v1:{self.name}"
+        return BlockCompletion.objects.submit_completion(self.user(name), self.usage(block_type, ref), value)[
+            0
+        ]
 
+    def block(self, user, usage=None):
+        template = self.harness.parse(PROGRESS)
+        usage = usage or self.usage("facilitator_progress", "progress")
+        runtime = self.harness.runtime(user)
+        block = runtime.construct_xblock_from_class(
+            FacilitatorProgressBlock, ScopeIds(user, "facilitator_progress", "progress-def", usage)
+        )
+        block.tracks, block.transcripts, block.module_id = template.tracks, template.transcripts, "progress"
+        block.save()
+        return block
 
-class FakeCompletionService:
-    """openedx/completion's CompletionService interface, answering from a dict."""
+    def call(self, block, name, payload=None, user=None):
+        """A handler through ``runtime.handle`` as ``user`` (the block's own user by default)."""
+        if user is not None:
+            block = self.block(user, usage=block.scope_ids.usage_id)
+        request = webob.Request.blank("/", method="POST", body=json.dumps(payload or {}).encode())
+        response = block.runtime.handle(block, name, request)
+        return response
 
-    def __init__(self, values, enabled=True):
-        self.values = values
-        self.enabled = enabled
-        self.asked = []
-
-    def completion_tracking_enabled(self):
-        return self.enabled
-
-    def get_completions(self, candidates):
-        self.asked.append(list(candidates))
-        return {key: self.values.get(str(key), 0.0) for key in candidates}
-
-    def vertical_is_complete(self, item):
-        return False
-
-    def get_completable_children(self, node):
-        return []
-
-    def submit_completion(self, block_key, completion):
-        raise AssertionError("the progress block never submits completion")
-
-
-def lms_block(harness, user="ana"):
-    template = harness.parse(PROGRESS)
-    runtime = harness.runtime(user)
-    usage = FakeUsageKey("NGSP+Facilitator+2025", "facilitator_progress", "progress")
-    block = runtime.construct_xblock_from_class(
-        FacilitatorProgressBlock, ScopeIds(user, "facilitator_progress", "progress-def", usage)
-    )
-    block.tracks, block.transcripts, block.module_id = template.tracks, template.transcripts, "progress"
-    return block
+    def render(self, block, user):
+        block = self.block(user, usage=block.scope_ids.usage_id)
+        return block.runtime.render(block, "student_view", {}).body_html()
 
 
-def call(block, name, payload):
-    request = webob.Request.blank("/", method="POST", body=json.dumps(payload).encode())
-    response = block.runtime.handle(block, name, request)
-    return response.status_code, json.loads(response.body)
+@contextlib.contextmanager
+def tracking_switch(active):
+    """The waffle switch set for the block; edx-toggles' per-request cache cleared as each LMS request does."""
+    from edx_django_utils.cache import RequestCache
+    from waffle.testutils import override_switch
+
+    RequestCache.clear_all_namespaces()
+    try:
+        with override_switch(SWITCH, active=active):
+            yield
+    finally:
+        RequestCache.clear_all_namespaces()
 
 
-def test_reads_the_completion_service_when_present():
-    from tests.runtime import Harness
+@pytest.fixture
+def lms(db, settings, tmp_path):
+    settings.TRACKING_LOG = tmp_path / "tracking.log"
+    with tracking_switch(True):
+        yield LmsCourse()
 
-    service = FakeCompletionService(
-        {
-            "block-v1:NGSP+Facilitator+2025+type@chaptered_video+block@demo-video": 1.0,
-            "block-v1:NGSP+Facilitator+2025+type@checkpoint_quiz+block@demo-quiz": 0.0,
-            "block-v1:NGSP+Facilitator+2025+type@stage_toolkit+block@demo-toolkit": 0.5,
-        }
-    )
-    harness = Harness(services={"completion": service})
-    status, body = call(lms_block(harness), "snapshot", {})
-    assert status == 200 and body["source"] == "completion"
-    assert [str(k) for k in service.asked[0]] == [
+
+def snapshot_of(lms, block):
+    response = lms.call(block, "snapshot")
+    assert response.status_code == 200, response.body
+    return json.loads(response.body)
+
+
+def test_reads_the_real_completion_service(lms):
+    from completion.models import BlockCompletion
+
+    lms.complete("ana", "chaptered_video", "demo-video", 1.0)
+    lms.complete("ana", "stage_toolkit", "demo-toolkit", 0.5)
+    lms.complete("ben", "checkpoint_quiz", "demo-quiz", 1.0)  # another learner's row changes nothing for ana
+    assert {str(r.block_key) for r in BlockCompletion.objects.filter(user__username="ana")} == {
         "block-v1:NGSP+Facilitator+2025+type@chaptered_video+block@demo-video",
-        "block-v1:NGSP+Facilitator+2025+type@checkpoint_quiz+block@demo-quiz",
         "block-v1:NGSP+Facilitator+2025+type@stage_toolkit+block@demo-toolkit",
-    ]
+    }
+    block = lms.block("ana")
+    body = snapshot_of(lms, block)
+    assert body["source"] == "completion"
     assert body["modules_complete"] == 1 and body["overall_percent"] == 33
     assert body["next"]["text"] == "Take Demo checkpoint"
-    toolkit = body["rows"][1]["parts"][0]
-    assert toolkit["text"] == "50% done"
-    assert toolkit["href"] == "/courses/course-v1:NGSP+Facilitator+2025/jump_to_id/demo-toolkit"
+    assert body["rows"][0]["parts"][1]["text"] == "Not taken yet"
+    assert body["rows"][1]["parts"][0]["text"] == "50% done"
+    assert lms.block("staff_1").learners["ana"]["modules"]["demo-toolkit"][0] == 0.5
+    # The store changes, the page follows: the LMS's figures, not a copy.
+    lms.complete("ana", "checkpoint_quiz", "demo-quiz", 1.0)
+    lms.complete("ana", "stage_toolkit", "demo-toolkit", 1.0)
+    body = snapshot_of(lms, lms.block("ana"))
+    assert body["course_complete"] and body["overall_percent"] == 100 and body["next"] is None
+    assert (
+        lms.harness.events("ana", "edx.facilitator_progress.progress_viewed")[-1][1]["source"] == "completion"
+    )
 
 
-def test_completion_service_switched_off_falls_back_to_the_runtime():
-    from tests.runtime import Harness
-
-    harness = Harness(services={"completion": FakeCompletionService({}, enabled=False)})
+def test_completion_tracking_switched_off_reads_the_page(lms):
+    lms.complete("ana", "chaptered_video", "demo-video", 1.0)
+    with tracking_switch(False):
+        body = snapshot_of(lms, lms.block("ana"))
+    assert body["source"] == "runtime" and body["modules_complete"] == 0
+    # On the in-memory page the tracked blocks sit beside the progress block: the runtime reads them.
+    harness = Harness(user_services=lms.harness.user_services)
     root = harness.parse(DEMO_PAGE)
-    status, body = harness.call_handler(root.children[0], "snapshot", {}, user="ana")
+    with tracking_switch(False):
+        status, body = harness.call_handler(root.children[0], "snapshot", {}, user="ana")
     assert status == 200 and body["source"] == "runtime"
+
+
+NOT_COURSE_V1 = [
+    "block-v1:NGSP+Facilitator+2025+type@facilitator_progress+block@progress",  # control: course-v1 is used
+    "i4x://NGSP/Facilitator/facilitator_progress/progress",  # an old Mongo (org/course/run) course
+    "lb:NGSP:toolkit:facilitator_progress:progress",  # a content library
+]
+
+
+@pytest.mark.parametrize("usage", NOT_COURSE_V1)
+def test_a_course_key_that_is_not_course_v1_reads_the_page(lms, usage, caplog):
+    from opaque_keys.edx.keys import UsageKey
+
+    key = UsageKey.from_string(usage)
+    if usage.startswith("i4x://"):
+        key = key.replace(course_key=key.course_key.replace(run="2025"))
+    lms.complete("ana", "chaptered_video", "demo-video", 1.0)
+    block = lms.block("ana", usage=key)
+    body = snapshot_of(lms, block)
+    staff = lms.call(block, "staff_report", user="staff_1")
+    assert staff.status_code == 200
+    if usage.startswith("block-v1:"):
+        assert body["source"] == "completion" and json.loads(staff.body)["source"] == "completion"
+        assert "is not a course-v1: key" not in caplog.text
+        return
+    assert body["source"] == "runtime" and body["modules_complete"] == 0
+    assert json.loads(staff.body)["source"] == "snapshot"
+    assert "is not a course-v1: key; reading the blocks on the page" in caplog.text
+    html = lms.render(block, "staff_1")
+    assert "1 learner has opened this page" in html
+
+
+def test_runtime_course_id_that_is_no_course_key_reads_the_page(lms, caplog):
+    harness = lms.harness
+    block = harness.parse(DEMO_PAGE).children[0]
+    runtime = harness.runtime("ana")
+    runtime.course_id = "not a course"
+    try:
+        status, body = harness.call_handler(block, "snapshot", {}, user="ana")
+    finally:
+        del runtime.course_id
+    assert status == 200 and body["source"] == "runtime"
+    assert "'not a course' is not a course key" in caplog.text
+
+
+# --- staff: every learner of the course from BlockCompletion, a query per page ----------------------
+
+
+def enrol_cohort(lms, count):
+    """``count`` learners with completion records (bulk, real models): learner-000 ... by username."""
+    from completion.models import BlockCompletion
+
+    user_model = type(lms.user("staff_1"))
+    users = user_model.objects.bulk_create(user_model(username=f"learner-{i:03d}") for i in range(count))
+    video, toolkit = lms.usage("chaptered_video", "demo-video"), lms.usage("stage_toolkit", "demo-toolkit")
+    other = lms.usage("html", "welcome")  # a block the progress page does not track
+    rows = []
+    for i, user in enumerate(users):
+        if i % 5 == 4:
+            rows.append(
+                BlockCompletion(
+                    user=user, context_key=lms.key, block_key=other, block_type="html", completion=1.0
+                )
+            )
+            continue
+        rows.append(
+            BlockCompletion(
+                user=user,
+                context_key=lms.key,
+                block_key=video,
+                block_type="chaptered_video",
+                completion=float(i % 2),
+            )
+        )
+        if i % 3 == 0:
+            rows.append(
+                BlockCompletion(
+                    user=user,
+                    context_key=lms.key,
+                    block_key=toolkit,
+                    block_type="stage_toolkit",
+                    completion=0.5,
+                )
+            )
+    BlockCompletion.objects.bulk_create(rows)
+    return users
+
+
+def completion_queries(captured):
+    return [q["sql"] for q in captured.captured_queries if "completion_blockcompletion" in q["sql"]]
+
+
+def test_staff_see_every_learner_of_the_course_a_query_per_page(lms):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from opaque_keys.edx.keys import CourseKey
+
+    from xblocks.facilitator_progress.staff import MAX_MATRIX_ROWS
+
+    enrol_cohort(lms, 500)
+    # Another course's records stay out.
+    from completion.models import BlockCompletion
+
+    elsewhere = CourseKey.from_string("course-v1:NGSP+Other+2025").make_usage_key(
+        "chaptered_video", "demo-video"
+    )
+    BlockCompletion.objects.submit_completion(lms.user("zed-elsewhere"), elsewhere, 1.0)
+    # One learner opened the progress page (chapters reached kept); one opened it and has no record.
+    block = lms.block("staff_1")
+    block.learners = {
+        "learner-001": {"at": "2025-06-02T09:00:00+00:00", "modules": {"demo-video": [0.2, [0, 1], 4, [0]]}},
+        "visitor": {"at": "2025-06-02T10:00:00+00:00", "modules": {"demo-video": [0.0, [], 4, []]}},
+    }
+    block.save()
+
+    with CaptureQueriesContext(connection) as captured:
+        response = lms.call(block, "staff_report")
+    assert response.status_code == 200
+    body = json.loads(response.body)
+    assert len(completion_queries(captured)) == 2  # 500 learners, pages of 300: two queries, not 500
+    assert len(captured.captured_queries) <= 6
+    assert body["source"] == "completion" and body["learners"] == 501
+    names = [row["username"] for row in body["matrix"]]
+    assert len(names) == MAX_MATRIX_ROWS and names == sorted(names) and names[0] == "learner-000"
+    assert "zed-elsewhere" not in names
+    by_name = {row["username"]: row for row in body["matrix"]}
+    assert [c["completion"] for c in by_name["learner-000"]["cells"]] == [0.0, 0.0, 0.5]
+    assert [c["completion"] for c in by_name["learner-001"]["cells"]] == [1.0, 0.0, 0.0]  # the store wins
+    assert by_name["learner-001"]["at"] == "2025-06-02T09:00:00+00:00"
+    assert [c["completion"] for c in by_name["learner-004"]["cells"]] == [0.0, 0.0, 0.0]  # html only
+    video, quiz, toolkit = body["cohort"]
+    assert (video["started"], video["completed"]) == (200, 200)  # odd i, not i % 5 == 4
+    assert (toolkit["started"], toolkit["completed"]) == (134, 0)
+    assert quiz["started"] == 0 and video["percent"] == round(100 * 200 / 501)
+
+    with CaptureQueriesContext(connection) as captured:
+        response = lms.call(block, "download_csv")
+    lines = response.body.decode().splitlines()
+    assert len(completion_queries(captured)) == 2
+    assert lines[0] == "username,last_visit,demo-video,demo-quiz,demo-toolkit"
+    assert len(lines) == 1 + 501 and lines[-1].startswith("visitor,2025-06-02T10:00:00+00:00,0.00,0.00,0.00")
+    assert lines[1] == "learner-000,,0.00,0.00,0.50"
+    assert (
+        lms.harness.events("staff_1", "edx.facilitator_progress.report_downloaded")[-1][1]["learners"] == 501
+    )
+
+    html = lms.render(block, "staff_1")
+    assert "501 learners in this course, as Open edX records completion" in html
+    assert "first 300 of 501" in html and "learner-299" in html and "learner-300" not in html
+    # The chapter reach still comes from the page visits (learner-001's record).
+    from xblocks.facilitator_progress import staff
+
+    learners, source = block.staff_learners()
+    assert source == "completion" and learners["learner-001"]["modules"]["demo-video"] == [
+        1.0,
+        [0, 1],
+        4,
+        [0],
+    ]
+    assert staff.dropoff(block.tracks[0], learners)[0] == 1
+
+
+def test_store_pages_in_username_order(lms):
+    from xblocks.facilitator_progress.completion_store import completion_pages
+
+    enrol_cohort(lms, 7)
+    keys = [lms.usage("chaptered_video", "demo-video"), lms.usage("stage_toolkit", "demo-toolkit")]
+    pages = list(completion_pages(lms.key, keys, page_size=3))
+    assert [len(p) for p in pages] == [3, 3, 1]
+    assert [name for page in pages for name, _ in page] == [f"learner-{i:03d}" for i in range(7)]
+    assert pages[0][0] == ("learner-000", [0.0, 0.5]) and pages[1][1] == ("learner-004", [None, None])
+    assert list(completion_pages(lms.key, keys, page_size=7))[0][-1][0] == "learner-006"
+    assert list(completion_pages(lms.key.replace(run="empty"), keys)) == []
+
+
+def test_staff_view_keeps_the_snapshot_when_the_store_cannot_answer(lms, monkeypatch, caplog):
+    from django.db import DatabaseError
+
+    from xblocks.facilitator_progress import completion_store
+
+    enrol_cohort(lms, 3)
+    block = lms.block("ana")
+    snapshot_of(lms, block)
+
+    def broken(*args, **kwargs):
+        raise DatabaseError("no such table: completion_blockcompletion")
+        yield  # pragma: no cover
+
+    monkeypatch.setattr(completion_store, "completion_pages", broken)
+    body = json.loads(lms.call(block, "staff_report", user="staff_1").body)
+    assert body["source"] == "snapshot" and [r["username"] for r in body["matrix"]] == ["ana"]
+    assert "cannot read the completion records" in caplog.text
+
+
+def test_staff_view_without_a_completion_service_keeps_the_snapshot(harness, page):
+    view(harness, page[1], "ana")
+    status, body = harness.call_handler(page[1]["facilitator_progress"], "staff_report", {}, user="staff_1")
+    assert status == 200 and body["source"] == "snapshot" and body["learners"] == 1
 
 
 # --- transcript search ------------------------------------------------------------------------------

@@ -10,7 +10,14 @@ its own path: the progress block reads the tracked blocks on the page.
 import importlib.util
 
 # The import names edx-completion's loop needs, all present or the loop stays off.
-COMPLETION_MODULES = ("completion", "waffle", "edx_toggles", "eventtracking", "opaque_keys")
+COMPLETION_MODULES = (
+    "completion",
+    "waffle",
+    "edx_toggles",
+    "edx_django_utils",
+    "eventtracking",
+    "opaque_keys",
+)
 COMPLETION_APPS = (
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -32,11 +39,16 @@ def completion_installed(find_spec=importlib.util.find_spec):
     return True
 
 
-def completion_settings(installed_apps):
-    """The settings the completion loop adds: apps (each once, in order), event tracking, the service."""
+# Clears edx-toggles' per-request cache of waffle switches at each request, as in the LMS.
+REQUEST_CACHE_MIDDLEWARE = "edx_django_utils.cache.middleware.RequestCacheMiddleware"
+
+
+def completion_settings(installed_apps, middleware):
+    """The settings the completion loop adds: apps (each once, in order), event tracking, the middleware."""
     apps = tuple(installed_apps)
     return {
         "INSTALLED_APPS": apps + tuple(app for app in COMPLETION_APPS if app not in apps),
+        "MIDDLEWARE": [REQUEST_CACHE_MIDDLEWARE, *(m for m in middleware if m != REQUEST_CACHE_MIDDLEWARE)],
         # eventtracking.django registers its tracker at start when on (edx-completion emits through it).
         "EVENT_TRACKING_ENABLED": True,
         "EVENT_TRACKING_BACKENDS": {

@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from workbench.settings import *  # noqa: F403
-from workbench.settings import INSTALLED_APPS, LOGGING, TEMPLATES, WORKBENCH
+from workbench.settings import INSTALLED_APPS, LOGGING, MIDDLEWARE, TEMPLATES, WORKBENCH
 
 from scripts.preview.openedx import COMPLETION_SERVICE, completion_installed, completion_settings
 from scripts.preview.paths import var_dir
@@ -21,8 +21,9 @@ INSTALLED_APPS = tuple(INSTALLED_APPS)
 # Open edX's completion loop (edx-completion, event-tracking, waffle) where installed; else the preview's own.
 COMPLETION_LOOP = completion_installed()
 if COMPLETION_LOOP:
-    _loop = completion_settings(INSTALLED_APPS)
+    _loop = completion_settings(INSTALLED_APPS, MIDDLEWARE)
     INSTALLED_APPS = _loop["INSTALLED_APPS"]
+    MIDDLEWARE = _loop["MIDDLEWARE"]
     EVENT_TRACKING_ENABLED = _loop["EVENT_TRACKING_ENABLED"]
     EVENT_TRACKING_BACKENDS = _loop["EVENT_TRACKING_BACKENDS"]
     EVENT_TRACKING_PROCESSORS = _loop["EVENT_TRACKING_PROCESSORS"]

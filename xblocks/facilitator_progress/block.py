@@ -21,7 +21,15 @@ from xblocks.common.events import TrackedModuleMixin
 from xblocks.common.handlers import BadRequest, Forbidden, error_response, json_api
 from xblocks.common.rendering import fragment, gettext, render, translations
 from xblocks.common.users import is_staff, username
-from xblocks.facilitator_progress import olx, progress, scenarios, sources, staff, transcripts
+from xblocks.facilitator_progress import (
+    completion_store,
+    olx,
+    progress,
+    scenarios,
+    sources,
+    staff,
+    transcripts,
+)
 
 PACKAGE = "xblocks.facilitator_progress"
 MAX_LEARNERS_ON_RECORD = 20_000
@@ -237,15 +245,25 @@ class FacilitatorProgressBlock(StudioEditableXBlockMixin, TrackedModuleMixin, XB
     def chapter_titles(self):
         return {t["session"]: [title for _start, title in t.get("chapters") or []] for t in self.transcripts}
 
+    def staff_learners(self):
+        """``(learners, source)``: every learner of the course from Open edX's completion records where
+        edx-completion is installed (``"completion"``), else those who opened this page (``"snapshot"``)."""
+        snapshot = self.learners or {}
+        everyone = completion_store.course_learners(self, self.tracks, snapshot)
+        if everyone is not None:
+            return everyone, "completion"
+        return snapshot, "snapshot"
+
     def staff_view_data(self):
         _ = translations(self).gettext
-        learners = self.learners or {}
+        learners, source = self.staff_learners()
         rows, total = staff.matrix(self.tracks, learners)
         cohort, drawn = staff.charts(self.tracks, learners, self.chapter_titles(), _)
         return {
             "matrix": rows,
             "learners": total,
             "shown": len(rows),
+            "source": source,
             "cohort": cohort,
             "charts": drawn,
             "csv_url": self.runtime.handler_url(self, "download_csv"),
@@ -260,7 +278,7 @@ class FacilitatorProgressBlock(StudioEditableXBlockMixin, TrackedModuleMixin, XB
         """Staff only: the learner × module matrix as CSV (GET or POST)."""
         if not is_staff(self):
             return error_response(403, "You are not allowed to do this.")
-        learners = self.learners or {}
+        learners, _source = self.staff_learners()
         self.publish_event("edx.facilitator_progress.report_downloaded", {"learners": len(learners)})
         body = staff.matrix_csv(self.tracks, learners).encode("utf-8")
         name = "".join(c if c.isalnum() or c in "-_" else "_" for c in self.tracking_id)[:60] or "progress"
@@ -275,11 +293,12 @@ class FacilitatorProgressBlock(StudioEditableXBlockMixin, TrackedModuleMixin, XB
     def staff_report(self, data, suffix=""):
         """Staff only: the matrix and cohort figures as JSON."""
         self.require_staff()
-        learners = self.learners or {}
+        learners, source = self.staff_learners()
         rows, total = staff.matrix(self.tracks, learners)
         return {
             "modules": [{"ref": t["ref"], "label": t["label"]} for t in self.tracks],
             "learners": total,
+            "source": source,
             "matrix": rows,
             "cohort": staff.cohort(self.tracks, learners),
         }
