@@ -62,8 +62,10 @@ def test_ref_and_start_are_read_and_kept_in_the_round_trip(harness):
 def test_watch_line_links_to_the_video_at_the_chapter_start_in_the_lms(harness):
     page = in_course(harness, harness.parse(LINKED)).student_view().content
     course = "/courses/course-v1:NGSP+Facilitator+2025/jump_to_id/session-2-video"
-    assert f'<a href="{course}#t=312&amp;module=session-2-video">Watch: Session 2, chapter 2</a>' in page
-    assert f'<a href="{course}">Watch: Session 2</a>' in page
+    # target="_top": in the Learning MFE the link leaves the unit's iframe and navigates the MFE page.
+    at = f"{course}#t=312&amp;module=session-2-video"
+    assert f'<a href="{at}" target="_top">Watch: Session 2, chapter 2</a>' in page
+    assert f'<a href="{course}" target="_top">Watch: Session 2</a>' in page
     assert '<p class="tk-watch">Watch: Session 2, chapter 3</p>' in page  # no ref: the line stays text
 
 

@@ -6,13 +6,13 @@ rules in ``progress.py``, the fields in ``fields.py`` and the handlers in ``hand
 
 import hashlib
 import re
-from urllib.parse import quote
 
 from lxml import etree
 from xblock.core import XBlock
 from xblock.utils.studio_editable import StudioEditableXBlockMixin
 from xblock.validation import ValidationMessage
 
+from xblocks.common import deeplinks
 from xblocks.common.events import TrackedModuleMixin
 from xblocks.common.rendering import fragment, gettext
 from xblocks.common.users import is_staff
@@ -196,13 +196,8 @@ class StageToolkitBlock(
         one; the block workbench has none): ``/courses/<course>/jump_to_id/<ref>#t=S&module=<ref>``, the
         form the progress page uses and the chaptered video honours.
         """
-        course_key = getattr(self.scope_ids.usage_id, "course_key", None)
-        if (
-            not step.ref
-            or not step.session
-            or course_key is None
-            or not hasattr(course_key, "make_usage_key")
-        ):
+        course_key = deeplinks.course_key(self)
+        if not step.ref or not step.session or course_key is None:
             return ""
         return jump_link(str(course_key), step.ref, step.start)
 
@@ -296,11 +291,7 @@ class StageToolkitBlock(
 
 def jump_link(course_key, ref, start=None):
     """``/courses/<course>/jump_to_id/<ref>``, plus ``#t=SECONDS&module=<ref>`` when ``start`` is given."""
-    target = quote(str(ref), safe="")
-    href = f"/courses/{quote(str(course_key), safe=':+')}/jump_to_id/{target}"
-    if start is None:
-        return href
-    return f"{href}#t={float(start):.0f}&module={target}"
+    return deeplinks.jump_href(course_key, ref, start)
 
 
 def olx_string(block):

@@ -273,18 +273,48 @@ function ChapteredVideoInit(runtime, element, args) {
   if (chaptersEl) { chaptersEl.track.mode = "hidden"; }
 
   // --- player events ------------------------------------------------------------------------------
-  // A link to "#t=SECONDS&module=ID" (from the progress page's Continue or transcript search) opens
-  // this video at that second, when it names this video or names none.
-  function linkedSecond() {
-    var params = new URLSearchParams((window.location.hash || "").replace(/^#/, ""));
+  // Deep links (the progress page's Continue and transcript search, the toolkit's Watch) open this video
+  // at a second, by three channels (xblocks/common/deeplinks.py explains why):
+  // 1. "#t=SECONDS&module=ID" on this page's own URL (legacy courseware, the preview's pages);
+  // 2. the hand-off the linking page left in sessionStorage, taken once, when this unit was opened by a
+  //    jump to this video (the Learning MFE passes only ?jumpToId= into the unit's iframe);
+  // 3. the MFE's {hashName: "#t=..."} message with its own page's fragment, applied once per fragment.
+  function secondIn(fragment) {
+    var params = new URLSearchParams(String(fragment || "").replace(/^#/, ""));
     var t = parseFloat(params.get("t"));
     var wanted = params.get("module");
     if (!isFinite(t) || t < 0 || t > duration) { return null; }
     if (wanted && wanted !== args.moduleId) { return null; }
     return t;
   }
+  function linkedSecond() { return secondIn(window.location.hash); }
+  var HANDOFF_KEY = "chaptered-video:seek:" + args.moduleId, HANDOFF_MAX_AGE_MS = 120 * 1000;
+  function jumpedHere() {
+    var params = new URLSearchParams(window.location.search);
+    var id = params.get("jumpToId") || params.get("activate_block_id") || "";
+    var tail = "@" + args.moduleId;
+    return !!args.moduleId && (id === args.moduleId || id.slice(-tail.length) === tail);
+  }
+  function takeHandOff() {
+    var record = null;
+    try {
+      var raw = window.sessionStorage.getItem(HANDOFF_KEY);
+      if (raw === null) { return null; }
+      window.sessionStorage.removeItem(HANDOFF_KEY);
+      record = JSON.parse(raw);
+    } catch (e) { return null; }
+    var age = Date.now() - Number(record && record.at);
+    var t = Number(record && record.t);
+    if (!(age >= -5000 && age <= HANDOFF_MAX_AGE_MS) || !isFinite(t) || t < 0 || t > duration) { return null; }
+    return t;
+  }
+  var handedOff = jumpedHere() ? takeHandOff() : null;
+  var messaged = null;           // a second from the MFE's hashName message, waiting for the metadata
+  var fragmentsSeen = {};
   function openLinked() {
     var linked = linkedSecond();
+    if (linked === null && handedOff !== null) { linked = handedOff; handedOff = null; }
+    if (linked === null && messaged !== null) { linked = messaged; messaged = null; }
     if (linked === null) { return false; }
     video.currentTime = linked;
     lastTime = linked;
@@ -302,6 +332,18 @@ function ChapteredVideoInit(runtime, element, args) {
   video.addEventListener("loadedmetadata", metadataLoaded);
   if (video.readyState >= 1) { metadataLoaded(); }  // metadata came before this script ran
   window.addEventListener("hashchange", function () { if (openLinked()) { highlight(); } });
+  window.addEventListener("message", function (event) {
+    var data = event.data;
+    if (window.parent === window || event.source !== window.parent || !data || typeof data.hashName !== "string") {
+      return;
+    }
+    if (fragmentsSeen[data.hashName]) { return; }  // the MFE posts it again on every resize: seek once
+    fragmentsSeen[data.hashName] = true;
+    var t = secondIn(data.hashName);
+    if (t === null) { return; }
+    messaged = t;
+    if (video.readyState >= 1 && openLinked()) { highlight(); }
+  });
   // Sources are tried in order; an error on the last one means the browser could play none of them
   // (e.g. only an HLS stream in a browser without native HLS: hls.js is not bundled with this block).
   var sourceEls = qa(".cv-video source");

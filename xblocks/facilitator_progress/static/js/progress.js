@@ -52,8 +52,9 @@ function FacilitatorProgressInit(runtime, element, args) {
     window.scrollTo({top: Math.max(0, top), behavior: "smooth"});
   }
 
-  /* Same page (the preview, or a unit holding the video): seek its player; otherwise follow the link. */
-  function openAt(usage, seconds, href) {
+  /* Same page (the preview, or a unit holding the video): seek its player and answer true; otherwise false,
+     and the link itself navigates the top page (target="_top"), never only this frame. */
+  function openAt(usage, seconds) {
     // The runtime's wrapper of the tracked block (it carries data-block-type; our own links do not).
     var block = usage ? document.querySelector('[data-block-type][data-usage="' + (window.CSS && CSS.escape ? CSS.escape(usage) : usage) + '"]') : null;
     var video = block ? block.querySelector("video") : null;
@@ -67,8 +68,19 @@ function FacilitatorProgressInit(runtime, element, args) {
       return true;
     }
     if (block) { scrollToBlock(block); return true; }
-    if (href) { window.location.href = href; return true; }
     return false;
+  }
+
+  /* A link that leaves for the unit holding the video (target="_top"): hand the second to that video through
+     LMS-origin sessionStorage, since the Learning MFE passes no fragment into the unit's iframe
+     (xblocks/common/deeplinks.py). The link's own "#t=SECONDS&module=REF" names both. */
+  function handOff(link) {
+    var params = new URLSearchParams((link.hash || "").replace(/^#/, ""));
+    var seconds = parseFloat(params.get("t")), ref = params.get("module");
+    if (!ref || !isFinite(seconds) || seconds < 0) { return; }
+    try {
+      window.sessionStorage.setItem("chaptered-video:seek:" + ref, JSON.stringify({t: seconds, at: Date.now()}));
+    } catch (e) { /* storage off: the fragment still serves the legacy courseware page */ }
   }
 
   /* Continue and "Go there" links (delegated: the learner part is swapped in again after a refresh). */
@@ -78,8 +90,9 @@ function FacilitatorProgressInit(runtime, element, args) {
     if (!link || !learner.contains(link)) { return; }
     var seconds = link.getAttribute("data-seconds");
     var usage = link.getAttribute("data-target-usage");
-    if (usage && openAt(usage, seconds === null ? null : Number(seconds), null)) { event.preventDefault(); }
+    if (usage && openAt(usage, seconds === null ? null : Number(seconds))) { event.preventDefault(); }
     else if (link.getAttribute("href") === "#") { event.preventDefault(); }
+    else { handOff(link); }
   });
 
   /* The figures were right when the page loaded; work done since in other blocks on the same page (the
@@ -134,11 +147,14 @@ function FacilitatorProgressInit(runtime, element, args) {
           var item = document.createElement("li");
           var link = document.createElement("a");
           link.href = result.href || "#";
+          link.target = "_top";
           link.className = "fp-result";
           link.textContent = format(strings.open, {session: result.session_title, time: clock(result.seconds)});
           link.setAttribute("data-seconds", result.seconds);
           link.addEventListener("click", function (e) {
-            if (openAt(result.usage_id, result.seconds, result.href)) { e.preventDefault(); }
+            if (openAt(result.usage_id, result.seconds)) { e.preventDefault(); }
+            else if (!result.href) { e.preventDefault(); }
+            else { handOff(link); }
           });
           var meta = document.createElement("div");
           meta.className = "fp-result-meta";

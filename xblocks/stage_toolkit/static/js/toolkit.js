@@ -142,6 +142,20 @@ function StageToolkitInit(runtime, element, args) {
     link.addEventListener("auxclick", opened);
   });
 
+  /* "Watch" links open the session video at the chapter, in another unit: the second is handed to the video
+     through LMS-origin sessionStorage, as the Learning MFE passes no fragment into the unit's iframe
+     (xblocks/common/deeplinks.py). The link itself navigates the top page (target="_top"). */
+  Array.prototype.forEach.call(root.querySelectorAll(".tk-watch a[href]"), function (link) {
+    link.addEventListener("click", function () {
+      var params = new URLSearchParams((link.hash || "").replace(/^#/, ""));
+      var seconds = parseFloat(params.get("t")), ref = params.get("module");
+      if (!ref || !isFinite(seconds) || seconds < 0) { return; }
+      try {
+        window.sessionStorage.setItem("chaptered-video:seek:" + ref, JSON.stringify({t: seconds, at: Date.now()}));
+      } catch (e) { /* storage off: the fragment still serves the legacy courseware page */ }
+    });
+  });
+
   if (args.state) { showState(args.state, 0); }
   return {};
 }
