@@ -17,6 +17,7 @@ from xblock.fields import Dict, List, Scope, String
 from xblock.utils.studio_editable import StudioEditableXBlockMixin
 from xblock.validation import ValidationMessage
 
+from xblocks.common import deeplinks
 from xblocks.common.events import TrackedModuleMixin
 from xblocks.common.handlers import BadRequest, Forbidden, error_response, json_api
 from xblocks.common.rendering import fragment, gettext, render, translations
@@ -134,10 +135,8 @@ class FacilitatorProgressBlock(StudioEditableXBlockMixin, TrackedModuleMixin, XB
         """Where a row's link goes: the track's href, the LMS's jump_to_id, or "" (same page)."""
         if track.get("href"):
             return track["href"]
-        course_key = getattr(self.scope_ids.usage_id, "course_key", None)
-        if course_key is not None and hasattr(course_key, "make_usage_key"):
-            return f"/courses/{course_key}/jump_to_id/{track['ref']}"
-        return ""
+        course = deeplinks.course_key(self)
+        return deeplinks.jump_href(course, track["ref"]) if course is not None else ""
 
     def learner_view_data(self):
         """Everything the learner view shows (also the answer of the ``snapshot`` handler)."""
