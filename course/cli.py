@@ -2,6 +2,8 @@
 
     facilitator-course validate [--source course/content] [--manifest media_manifest/manifest.yaml]
     facilitator-course build [--source course/content] [--out build] [--manifest ...] [--media DIR]
+    facilitator-course import EXPORT (--out DIR [--source course/content] | --into course/content)
+    facilitator-course schema [--out course/content/schemas]
 
 ``validate`` prints every problem as ``path:line:column: message`` and exits 1 if there is any, 0 if the
 course is clean. ``build`` validates first (same output and exit code on problems), then writes the
@@ -43,6 +45,33 @@ def register(subparsers):
             parser.set_defaults(func=run_build)
         else:
             parser.set_defaults(func=run_validate)
+    helper = "bring a Studio export (.tar.gz or folder) back into the YAML source"
+    parser = subparsers.add_parser("import", help=helper, description=helper)
+    parser.add_argument("export", type=Path, help="the Studio export: a .tar.gz or a folder holding course.xml")
+    where = parser.add_mutually_exclusive_group(required=True)
+    where.add_argument("--out", type=Path, help="a new (or empty) folder to write the course source into")
+    where.add_argument("--into", type=Path, help="update this course source in place (e.g. course/content)")
+    parser.add_argument(
+        "--source",
+        type=Path,
+        default=DEFAULT_SOURCE,
+        help="with --out: the source the export was built from, for what OLX does not hold (passages, "
+        "Markdown bodies, comments); default course/content",
+    )
+    parser.add_argument(
+        "--manifest", type=Path, default=None, help="the media manifest (default: media_manifest/manifest.yaml)"
+    )
+    parser.set_defaults(func=run_import)
+    helper = "write the JSON Schema of the course YAML (editors complete and check keys with it)"
+    parser = subparsers.add_parser("schema", help=helper, description=helper)
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=DEFAULT_SOURCE / "schemas",
+        help="folder for course/module/sources .schema.json, or a .json file for the course file's schema "
+        "(default: course/content/schemas)",
+    )
+    parser.set_defaults(func=run_schema)
 
 
 def _print_problems(problems):
@@ -82,4 +111,39 @@ def run_build(args):
     print(f"Built {built.files} files into {built.tree}{media}")
     print(f"Import tarball: {built.tarball}")
     print(f"Preview scenario: {built.preview}")
+    return 0
+
+
+def run_import(args):
+    from course.export_reader import ExportError
+    from course.importer import ImportError_, import_course
+    from xblocks.common.errors import CommandError
+
+    out = args.into or args.out
+    try:
+        done = import_course(args.export, out, args.source, args.manifest, into=args.into is not None)
+    except (ExportError, ImportError_) as err:
+        raise CommandError(str(err))
+    except OSError as err:
+        raise CommandError(f"cannot write the course source: {err.strerror or err} ({err.filename or out})")
+    for note in done.notes:
+        print(f"note: {note}")
+    print(f"Imported {done.modules} modules, {done.blocks} blocks into {done.out}")
+    if done.problems:
+        _print_problems(done.problems)
+        print("The source was written; fix these before building (facilitator-course validate).", file=sys.stderr)
+        return 1
+    return 0
+
+
+def run_schema(args):
+    from course.json_schema import write_schemas
+    from xblocks.common.errors import CommandError
+
+    try:
+        written = write_schemas(args.out)
+    except OSError as err:
+        raise CommandError(f"cannot write the schema: {err.strerror or err} ({err.filename or args.out})")
+    for path in written:
+        print(f"Wrote {path}")
     return 0

@@ -130,8 +130,12 @@ def quiz_element(checked, block):
     from xblocks.checkpoint_quiz.olx import write_quiz
     from xblocks.checkpoint_quiz.questions import question_from_data
 
+    from xblocks.checkpoint_quiz.olx import SETTINGS
+
     data = block.data
-    settings = {"display_name": data["title"], "module_id": block.id}
+    # every setting, as the block's own export writes them (so Studio's export of it is the same OLX)
+    settings = {name: default for name, (_kind, default) in SETTINGS.items()}
+    settings.update({"display_name": data["title"], "module_id": block.id})
     settings.update({key: data[key] for key in QUIZ_SETTINGS if key in data})
     questions = []
     for index, (raw, _mark) in enumerate(items(data, "questions")):

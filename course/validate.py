@@ -82,6 +82,12 @@ def own_chapters(data, problems):
     return chapters, marks
 
 
+def _kept_as(block, tag):
+    """True for a block kept as OLX whose file is ``olx/<tag>/...``."""
+    file = block.data.get("file") if block.type == "olx" else None
+    return isinstance(file, str) and PurePosixPath(file).parts[1:2] == (tag,)
+
+
 def validate(root, manifest_path=None):
     """Check the course in ``root`` against the media manifest; a ``Checked`` with sorted problems."""
     checked = Checked()
@@ -339,7 +345,7 @@ class _References:
                     self.error(mark, f'no assignment type "{unit.grade_as}" in grading{hint}')
                     continue
                 used.add(unit.grade_as)
-                if not any(b.type == "checkpoint_quiz" for b in unit.blocks):
+                if not any(b.type == "checkpoint_quiz" or _kept_as(b, "checkpoint_quiz") for b in unit.blocks):
                     self.error(
                         mark, f'unit "{unit.id}" is graded as {unit.grade_as} but holds no checkpoint_quiz'
                     )
