@@ -1,26 +1,38 @@
 """Read Open edX tracking logs in one streaming pass and tally what each learner did (no runtime needed).
 
-``scan(paths, course_id=None)`` returns a :class:`Tally`: per learner and module the completion, quiz
-scores and last activity; per session the chapters each learner reached and completed; and how many
-lines were skipped and why. Memory grows with learners × modules, never with the number of events:
-the logs are read in blocks of ``CHUNK_BYTES`` split into lines (a line over ``MAX_LINE_BYTES`` is
-skipped), and each line is folded into small per-learner records.
+``scan(paths, course_id=None, stream=None, jobs=1, skip_unnamed=False)`` returns a :class:`Tally`: per
+learner and module the completion, quiz scores and last activity; per session the chapters each learner
+reached and completed; and how many lines were skipped and why. Memory grows with learners × modules, never
+with the number of events: the logs are read in blocks of ``CHUNK_BYTES`` split into lines (a line over
+``MAX_LINE_BYTES`` is skipped), and each line is folded into small per-learner records.
 
-What is read (the events in the README, plus Open edX's own grade event):
+What is read (the events in the README, plus Open edX's own grade and completion events):
 
 - ``edx.chaptered_video.progress`` / ``chapter_reached`` / ``chapter_completed`` / ``completed``
 - ``edx.checkpoint_quiz.submitted`` / ``passed`` and ``edx.grades.problem.submitted`` (the kept score)
 - ``edx.stage_toolkit.item_checked`` / ``reflection_saved`` / ``resource_opened``
 - ``edx.facilitator_progress.*`` (activity only)
+- ``edx.completion.block_completion.changed``: the completion edx-completion keeps for a block
+  (``BlockCompletion``), logged by the LMS whenever it changes. Where a learner has these lines for a
+  module, the platform's latest value is the module's completion (the blocks' own events still give the
+  chapters, scores and attempts); elsewhere the completion comes from the blocks' events as before.
 
 Skipped and counted, never fatal: blank lines, malformed lines (not JSON, not an object, over-long),
 block events with missing or invalid fields, events of other courses, events without a username, unknown
-event types, grades of problems that are not checkpoint quizzes. Without ``course_id`` the report takes
-the course of the first event it uses.
+event types, grades of problems that are not checkpoint quizzes, completion of blocks the report does not
+follow. Without ``course_id`` the report takes the course of the first block event in the logs (found by a
+first look before the scan).
 
-Speed: every line is parsed with orjson (strict: NaN and Infinity are refused) right in the loop;
-``edx.chaptered_video.progress``, most of any log, is checked and folded inline there too. Times are
-compared as ISO-8601 strings, as the LMS writes them (UTC).
+Several logs (rotated ``tracking.log-YYYYMMDD.gz``, plain or gzip, mixed) are read one file per task,
+in ``jobs`` processes; each file gives a partial tally and the partials are merged in the order of the
+files, whatever the number of jobs, so the report is the same byte for byte with 1 job or 8.
+
+Speed: with ``skip_unnamed`` (``report --course``) a line that does not contain the course id is counted
+and never parsed. That skips nothing the report would use: an event of the course holds the course id as a
+JSON string, written literally unless the writer escaped a character of it with ``\\uXXXX`` (or ``\\/``),
+and lines holding such an escape are parsed too. Every other line is parsed with orjson (strict: NaN and
+Infinity are refused) right in the loop; ``edx.chaptered_video.progress``, most of any log, is checked
+and folded inline there too. Times are compared as ISO-8601 strings, as the LMS writes them (UTC).
 """
 
 import gzip
@@ -37,6 +49,7 @@ from dataclasses import dataclass, field
 import orjson
 
 GRADE_EVENT = "edx.grades.problem.submitted"
+COMPLETION_EVENT = "edx.completion.block_completion.changed"
 VIDEO, QUIZ, TOOLKIT, PROGRESS_BLOCK = (
     "chaptered_video",
     "checkpoint_quiz",
@@ -57,8 +70,10 @@ SKIP_REASONS = {
     "invalid": "block event with a missing or invalid field",
     "no_username": "event without a username",
     "other_course": "event of another course",
+    "unnamed": "line that does not name the course (not parsed: an event of another course, or of none)",
     "unknown_type": "event type the report does not use",
     "other_problem": "grade of a problem that is not a checkpoint quiz",
+    "untracked_block": "completion of a block the report does not follow",
 }
 
 _KNOWN_TYPES = {
@@ -74,6 +89,14 @@ _KNOWN_TYPES = {
     GRADE_EVENT,
 }
 _OWN_PREFIX = f"edx.{PROGRESS_BLOCK}."
+# Bytes every line that can name the course of a block event holds (the first look for the course).
+_BLOCK_EVENT_MARKS = (
+    *(f"edx.{block}.".encode() for block in (VIDEO, QUIZ, TOOLKIT, PROGRESS_BLOCK)),
+    GRADE_EVENT.encode(),
+    b"\\u",
+)
+# A usage key as edx-opaque-keys writes it for a course-v1 course (BlockUsageLocator, no branch/version).
+_BLOCK_KEY = re.compile(r"block-v1:([^+@:]+\+[^+@]+\+[^+@]+)\+type@([^+@]+)\+block@([^+@]+)")
 
 
 class LogError(Exception):
@@ -81,24 +104,45 @@ class LogError(Exception):
 
 
 # --- per learner and module --------------------------------------------------------------------
+# ``platform``: the completion edx-completion logged for the block (its latest line), None without one.
 
 
 class VideoState:
-    __slots__ = ("coverage", "reached", "completed_chapters", "completed")
+    __slots__ = ("coverage", "reached", "completed_chapters", "completed", "platform", "platform_time")
 
     def __init__(self):
         self.coverage = 0.0
         self.reached = 0  # bit i: chapter i reached
         self.completed_chapters = 0  # bit i: chapter i completed
         self.completed = False
+        self.platform = None
+        self.platform_time = ""
 
     @property
     def completion(self):
+        if self.platform is not None:
+            return self.platform
         return 1.0 if self.completed else min(1.0, self.coverage)
+
+    def merge(self, later):
+        self.coverage = max(self.coverage, later.coverage)
+        self.reached |= later.reached
+        self.completed_chapters |= later.completed_chapters
+        self.completed = self.completed or later.completed
+        _merge_platform(self, later)
 
 
 class QuizState:
-    __slots__ = ("best_score", "attempts", "passed", "grade_time", "grade_score", "submitted")
+    __slots__ = (
+        "best_score",
+        "attempts",
+        "passed",
+        "grade_time",
+        "grade_score",
+        "submitted",
+        "platform",
+        "platform_time",
+    )
 
     def __init__(self):
         self.best_score = None  # best score of the submitted events (0..1)
@@ -107,6 +151,8 @@ class QuizState:
         self.grade_time = ""
         self.grade_score = None  # the kept score from the latest grade event (0..1)
         self.submitted = False
+        self.platform = None
+        self.platform_time = ""
 
     @property
     def score(self):
@@ -115,17 +161,62 @@ class QuizState:
 
     @property
     def completion(self):
+        if self.platform is not None:
+            return self.platform
         return 1.0 if self.passed else 0.0
+
+    def merge(self, later):
+        if later.best_score is not None:
+            self.best_score = (
+                later.best_score if self.best_score is None else max(self.best_score, later.best_score)
+            )
+        self.attempts = max(self.attempts, later.attempts)
+        self.passed = self.passed or later.passed
+        self.submitted = self.submitted or later.submitted
+        _merge_platform(self, later)
 
 
 class ToolkitState:
-    __slots__ = ("completion", "time", "items_checked", "items_total")
+    __slots__ = (
+        "own",
+        "time",
+        "seen",
+        "items_checked",
+        "items_total",
+        "items_time",
+        "platform",
+        "platform_time",
+    )
 
     def __init__(self):
-        self.completion = 0.0
-        self.time = ""
+        self.own = 0.0  # the completion the latest toolkit event gave
+        self.time = ""  # the latest toolkit event's time
+        self.seen = False  # a toolkit event was read
         self.items_checked = 0
         self.items_total = 0
+        self.items_time = None  # time of the event the item counts come from (None: none yet)
+        self.platform = None
+        self.platform_time = ""
+
+    @property
+    def completion(self):
+        return self.platform if self.platform is not None else self.own
+
+    def merge(self, later):
+        """``later`` was read after this one: its events win from this one's latest time on."""
+        if later.seen and later.time >= self.time:
+            self.own = later.own
+            if later.items_time is not None and later.items_time >= self.time:
+                self.items_checked, self.items_total = later.items_checked, later.items_total
+                self.items_time = later.items_time
+            self.time = later.time
+            self.seen = True
+        _merge_platform(self, later)
+
+
+def _merge_platform(state, later):
+    if later.platform is not None and later.platform_time >= state.platform_time:
+        state.platform, state.platform_time = later.platform, later.platform_time
 
 
 _STATE = {VIDEO: VideoState, QUIZ: QuizState, TOOLKIT: ToolkitState}
@@ -231,74 +322,282 @@ class ProgressBar:
             self.stream.flush()
 
 
-def scan(paths, course_id=None, stream=None):
-    """Read every log in ``paths`` (in order) and return the Tally."""
-    tally = Tally(course_id=course_id or None, course_given=bool(course_id))
-    handles = []
-    for path in paths:
-        handles.append((str(path), *open_log(str(path))))  # every file checked before reading any
-    total = sum(os.path.getsize(p) for p, _, _ in handles)
-    bar = ProgressBar(total, stream)
+def scan(paths, course_id=None, stream=None, jobs=1, skip_unnamed=False):
+    """Read every log in ``paths`` and return the Tally (the same whatever ``jobs``).
+
+    ``course_id``: the course to report on (default: the course of the first block event in the logs).
+    ``jobs``: how many processes read the files (one file per task). ``skip_unnamed``: with ``course_id``,
+    count the lines that do not contain the course id without parsing them (``report --course``).
+    """
+    paths = [str(path) for path in paths]
+    for path in paths:  # every file checked before reading any
+        raw_handle, reader = open_log(path)
+        reader.close()
+        raw_handle.close()
     start = time.perf_counter()
+    course = course_id or None
+    if course is None:
+        course = find_course(paths)
+    marks = mention_marks(course) if course_id and skip_unnamed else None
+    tally = Tally(course_id=course, course_given=bool(course_id))
+    sizes = [os.path.getsize(path) for path in paths]
+    bar = ProgressBar(sum(sizes), stream)
     done = 0
-    try:
-        for path, raw_handle, reader in handles:
-            _scan_file(tally, reader, raw_handle, bar, done, path)
-            done += os.path.getsize(path)
-            tally.files.append(path)
-    finally:
-        for _, raw_handle, reader in handles:
-            reader.close()
-            raw_handle.close()
+    for index, part in enumerate(_partials(paths, course, marks, jobs, bar)):
+        if any(
+            mid in tally.modules and tally.modules[mid].kind != module.kind
+            for mid, module in part.modules.items()
+        ):
+            # One module id used by two kinds of block in two files: the first file's kind holds, so this
+            # file is read again knowing it (rare; the same answer as reading the files one after another).
+            kinds = {mid: module.kind for mid, module in tally.modules.items()}
+            part = _scan_path(paths[index], course, marks, kinds)
+        _merge(tally, part)
+        done += sizes[index]
+        bar.update(done, tally.lines)
     _resolve_grades(tally)
     tally.seconds = time.perf_counter() - start
     bar.finish(tally.lines)
     return tally
 
 
-def _scan_file(tally, reader, raw_handle, bar, done_before, path):
-    """The hot loop: one line at a time; the progress event (most of any log) is folded in place."""
+def _partials(paths, course, marks, jobs, bar):
+    """Each file's partial tally, in the order of ``paths``: in this process, or in ``jobs`` processes."""
+    jobs = max(1, min(int(jobs or 1), len(paths)))
+    if jobs == 1:
+        done = 0
+        for path in paths:
+            yield _scan_path(path, course, marks, None, bar, done)
+            done += os.path.getsize(path)
+        return
+    import multiprocessing
+
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    tasks = [(path, course, marks, None) for path in paths]
+    with context.Pool(jobs) as pool:
+        yield from pool.imap(_scan_task, tasks, chunksize=1)
+
+
+def _scan_task(task):
+    return _scan_path(*task)
+
+
+def _scan_path(path, course, marks, kinds, bar=None, done_before=0):
+    """One file's partial tally (``kinds``: module kinds already known from the files before)."""
+    part = Tally(course_id=course)
+    if kinds:
+        part.modules.update((mid, Module(mid, kind)) for mid, kind in kinds.items())
+    raw_handle, reader = open_log(path)
+    try:
+        _scan_file(part, reader, raw_handle, bar or ProgressBar(0), done_before, path, marks)
+    finally:
+        reader.close()
+        raw_handle.close()
+    part.files.append(path)
+    return part
+
+
+def _merge(tally, part):
+    """Fold ``part`` (the next file's partial tally) into ``tally``, as if its lines came next."""
+    tally.lines += part.lines
+    tally.used += part.used
+    tally.files.extend(part.files)
+    tally.notes.extend(part.notes)
+    tally.skipped.update(part.skipped)
+    tally.other_courses.update(part.other_courses)
+    unknown = tally.unknown_types
+    for name, count in part.unknown_types.items():
+        if name in unknown or len(unknown) < MAX_UNKNOWN_TYPES:
+            unknown[name] += count
+        else:
+            unknown["(other types)"] += count
+    if tally.course_id is None:
+        tally.course_id = part.course_id
+    for mid, module in part.modules.items():
+        mine = tally.modules.get(mid)
+        if mine is None:
+            tally.modules[mid] = module
+            continue
+        mine.title = mine.title or module.title
+        mine.stage = module.stage or mine.stage
+        mine.chapters_total = max(mine.chapters_total, module.chapters_total)
+        for chapter, title in module.chapter_titles.items():
+            mine.chapter_titles.setdefault(chapter, title)
+    for usage, mid in part.usage_modules.items():
+        tally.usage_modules.setdefault(usage, mid)
+    for name, learner in part.learners.items():
+        mine = tally.learners.get(name)
+        if mine is None:
+            tally.learners[name] = learner
+            continue
+        if learner.last > mine.last:
+            mine.last = learner.last
+        mine.active = mine.active or learner.active
+        if learner.grades:
+            grades = mine.grades if mine.grades is not None else {}
+            for usage, (when, score) in learner.grades.items():
+                previous = grades.get(usage)
+                if previous is None or when >= previous[0]:
+                    grades[usage] = (when, score)
+            mine.grades = grades
+        for mid, state in learner.modules.items():
+            have = mine.modules.get(mid)
+            if have is None:
+                mine.modules[mid] = state
+            else:
+                have.merge(state)
+
+
+def mention_marks(course):
+    """``(course id bytes, escapes)`` for the byte search, or None when the course cannot be searched
+    for safely (a character JSON writes only escaped: quote, backslash, control characters)."""
+    if not course or any(ch in course for ch in '"\\') or any(ord(ch) < 0x20 for ch in course):
+        return None
+    escapes = (b"\\u", b"\\/") if "/" in course else (b"\\u",)
+    return (course.encode("utf-8"), *escapes)
+
+
+def _marked_lines(data, start, end, marks, total):
+    """The lines of ``data[start:end]`` (``total`` whole lines, ``\\n`` between) holding any of ``marks``.
+
+    Where few lines hold the first mark, jump from one to the next; where most do, split and test each."""
+    if data.count(marks[0], start, end) * 3 > total:
+        pieces = data[start:end].split(b"\n")
+        if len(marks) == 2:
+            first, second = marks
+            return [line for line in pieces if first in line or second in line]
+        return [line for line in pieces if any(mark in line for mark in marks)]
+    found = []
+    find = data.find
+    rfind = data.rfind
+    nexts = [find(mark, start, end) for mark in marks]
+    pos = start
+    while True:
+        hit = min((p for p in nexts if p >= 0), default=-1)
+        if hit < 0:
+            return found
+        line_start = rfind(b"\n", pos, hit)
+        line_start = pos if line_start < 0 else line_start + 1
+        line_end = find(b"\n", hit, end)
+        if line_end < 0:
+            line_end = end
+        found.append(data[line_start:line_end])
+        pos = line_end + 1
+        if pos > end:
+            return found
+        for i, p in enumerate(nexts):
+            if 0 <= p < pos:
+                nexts[i] = find(marks[i], pos, end)
+
+
+def _line_runs(read, on_error):
+    """Read blocks; yield ``(data, start, end, long_lines)``: ``data[start:end]`` holds whole lines with
+    ``\\n`` between them (none when ``end < start``), ``long_lines`` how many over-long lines were dropped."""
+    carry = b""  # the start of a line whose end is in the next block
+    skipping = False  # inside an over-long line: drop bytes up to its newline
+    while True:
+        try:
+            block = read(CHUNK_BYTES)
+        except (EOFError, OSError, zlib.error) as err:
+            on_error(err)
+            block = b""
+        if not block:
+            if carry and not skipping:
+                yield carry, 0, len(carry), 0  # the last line, without a newline
+            return
+        start = 0
+        if skipping:
+            newline = block.find(b"\n")
+            if newline < 0:
+                continue  # still inside the long line
+            data, start, skipping = block, newline + 1, False
+        else:
+            data = carry + block if carry else block
+        long_lines = 0
+        end = data.rfind(b"\n")
+        if end < start:
+            carry = data[start:] if start else data
+        else:
+            carry = data[end + 1 :]
+            first = data.find(b"\n", start)
+            if first - start > MAX_LINE_BYTES:  # a long line that ends in this block
+                long_lines += 1
+                start = first + 1
+        if len(carry) > MAX_LINE_BYTES:
+            long_lines += 1
+            carry, skipping = b"", True
+        yield data, start, end, long_lines
+
+
+def find_course(paths):
+    """The course of the first block event in the logs (what a scan without a course reports on)."""
+    for path in paths:
+        raw_handle, reader = open_log(path)
+        try:
+            for data, start, end, _long in _line_runs(reader.read, lambda err: None):
+                if end < start:
+                    continue
+                for line in _marked_lines(data, start, end, _BLOCK_EVENT_MARKS, 1 << 62):
+                    try:
+                        record = orjson.loads(line)
+                    except (orjson.JSONDecodeError, RecursionError):
+                        continue
+                    if type(record) is dict:
+                        found = _course_of(record)
+                        if found:
+                            return found
+        finally:
+            reader.close()
+            raw_handle.close()
+    return None
+
+
+def _course_of(record):
+    """The course a record of a block event names (None: not a block event, or no course)."""
+    etype = record.get("event_type")
+    if not isinstance(etype, str) or (etype not in _KNOWN_TYPES and not etype.startswith(_OWN_PREFIX)):
+        return None
+    context = record.get("context")
+    event = record.get("event")
+    if not isinstance(context, dict) or not isinstance(event, dict):
+        return None
+    if not isinstance(record.get("time", ""), str):
+        return None
+    cid = context.get("course_id") or (event.get("course_id") if etype == GRADE_EVENT else None)
+    return cid if isinstance(cid, str) and cid else None
+
+
+def _scan_file(tally, reader, raw_handle, bar, done_before, path, marks=None):
+    """The hot loop: one line at a time; the progress event (most of any log) is folded in place.
+
+    With ``marks`` only the lines holding one of them are parsed; the others are counted as unnamed."""
     learners = tally.learners
     skipped = tally.skipped
-    read = reader.read
     loads, parse_errors = orjson.loads, (orjson.JSONDecodeError, RecursionError)
     apply = _apply
     course = tally.course_id
     lines = tally.lines
     used = tally.used
-    carry = b""  # the start of a line whose end is in the next block
-    skipping = False  # inside an over-long line: drop bytes up to its newline
-    finished = False
-    while not finished:
-        try:
-            block = read(CHUNK_BYTES)
-        except (EOFError, OSError, zlib.error) as err:
-            tally.notes.append(
-                f"{os.path.basename(path)}: the compressed file ends early or is damaged ({err})"
-            )
-            block = b""
-        if not block:
-            pieces = [carry] if carry and not skipping else []
-            finished = True
+    unnamed = 0
+
+    def damaged(err):
+        tally.notes.append(f"{os.path.basename(path)}: the compressed file ends early or is damaged ({err})")
+
+    for data, start, end, long_lines in _line_runs(reader.read, damaged):
+        if long_lines:
+            lines += long_lines
+            skipped["too_long"] += long_lines
+        if end < start:
+            pieces = ()
+        elif marks is None:
+            pieces = (data[start:end] if start or end != len(data) else data).split(b"\n")
         else:
-            pieces = block.split(b"\n")
-            if skipping:
-                if len(pieces) == 1:
-                    continue  # still inside the long line
-                del pieces[0]
-                skipping = False
-            else:
-                pieces[0] = carry + pieces[0]
-            carry = pieces.pop()
-            if pieces and len(pieces[0]) > MAX_LINE_BYTES:  # a long line that ends in this block
-                del pieces[0]
-                lines += 1
-                skipped["too_long"] += 1
-            if len(carry) > MAX_LINE_BYTES:
-                lines += 1
-                skipped["too_long"] += 1
-                carry, skipping = b"", True
-            bar.update(done_before + raw_handle.tell(), lines)
+            total = data.count(b"\n", start, end) + 1
+            pieces = _marked_lines(data, start, end, marks, total)
+            unnamed += total - len(pieces)
+        if bar.enabled:
+            bar.update(done_before + raw_handle.tell(), lines + unnamed)
         for line in pieces:
             lines += 1
             try:
@@ -355,7 +654,9 @@ def _scan_file(tally, reader, raw_handle, bar, done_before, path):
                 used += 1
             if course is None:
                 course = tally.course_id
-    tally.lines = lines
+    if unnamed:
+        skipped["unnamed"] += unnamed
+    tally.lines = lines + unnamed
     tally.used = used
 
 
@@ -394,6 +695,8 @@ def _apply(tally, record, course):
     etype = record.get("event_type")
     if not isinstance(etype, str):
         return "malformed"
+    if etype == COMPLETION_EVENT:
+        return _apply_completion(tally, record, course)
     if etype not in _KNOWN_TYPES and not etype.startswith(_OWN_PREFIX):
         unknown = tally.unknown_types
         name = etype[:80]
@@ -499,16 +802,68 @@ def _apply_toolkit(tally, module, state, verb, event, when):
         return "invalid"
     if when >= state.time:  # the latest state wins (a learner may untick an item)
         state.time = when
-        state.completion = completion
+        state.seen = True
+        state.own = completion
         if verb == "item_checked":
             checked = _count(event.get("items_checked"), 10**6)
             total = _count(event.get("items_total"), 10**6)
             if checked is not None and total is not None:
                 state.items_checked, state.items_total = checked, total
+                state.items_time = when
     return None
 
 
 _VERBS = {VIDEO: _apply_video, QUIZ: _apply_quiz, TOOLKIT: _apply_toolkit}
+
+
+def _apply_completion(tally, record, course):
+    """edx-completion's line for one block: the platform's completion of a tracked module."""
+    event = record.get("event")
+    context = record.get("context")
+    when = record.get("time", "")
+    if not isinstance(event, dict) or not isinstance(when, str):
+        return "malformed"
+    if not isinstance(context, dict):
+        context = {}
+    cid = event.get("course_id") or context.get("course_id")
+    if not isinstance(cid, str) or not cid:
+        return "invalid"
+    if cid != course:
+        tally.other_courses[cid] += 1
+        return "other_course"
+    username = record.get("username") or context.get("username")
+    if not isinstance(username, str) or not username:
+        return "no_username"
+    block_id = event.get("block_id")
+    key = _BLOCK_KEY.fullmatch(block_id) if isinstance(block_id, str) else None
+    completion = _number(event.get("completion"), 0.0, 1.0)
+    user_id = event.get("user_id")
+    if (
+        key is None
+        or key.group(1) != cid.partition(":")[2]
+        or event.get("block_type", key.group(2)) != key.group(2)
+        or completion is None
+        or (user_id is not None and (type(user_id) is not int))
+    ):
+        return "invalid"
+    kind, module_id = key.group(2), key.group(3)
+    if kind not in _STATE:
+        return "untracked_block"
+    if len(module_id) > 255:
+        return "invalid"
+    learner = tally.learners.get(username)
+    if learner is None:
+        learner = tally.learners[username] = Learner()
+    state = _new_state(tally, learner, module_id, kind)
+    if state is None:
+        return "invalid"
+    if when > learner.last:
+        learner.last = when
+    learner.active = True
+    tally.usage_modules.setdefault(block_id, module_id)
+    if state.platform is None or when >= state.platform_time:
+        state.platform, state.platform_time = completion, when
+    return None
 
 
 def _apply_grade(tally, username, when, event, context):
