@@ -299,7 +299,7 @@ class LmsCourse:
 
 @contextlib.contextmanager
 def tracking_switch(active):
-    """The waffle switch set for the block; edx-toggles' per-request cache cleared as each LMS request does."""
+    """The waffle switch set; edx-toggles' per-request cache cleared as each LMS request does."""
     from edx_django_utils.cache import RequestCache
     from waffle.testutils import override_switch
 

@@ -141,6 +141,15 @@ class PreviewCompletionService:
             self._built = (student, CompletionService(learner(student), course_key()))
         return self._built[1]
 
+    def completion_tracking_enabled(self):
+        """The real service's answer; False when it cannot be built (learner name, course id)."""
+        try:
+            service = self.service()
+        except Exception as err:
+            log.warning("no completion service for %r: %s", getattr(self.runtime, "user_id", None), err)
+            return False
+        return service.completion_tracking_enabled()
+
     def __getattr__(self, name):
         if name.startswith("_"):
             raise AttributeError(name)

@@ -27,8 +27,8 @@ def completion_service(block):
     service = block.runtime.service(block, "completion")
     if service is None:
         return None
-    enabled = getattr(service, "completion_tracking_enabled", None)
     try:
+        enabled = getattr(service, "completion_tracking_enabled", None)
         if callable(enabled) and not enabled():
             return None
     except Exception:  # a service that cannot answer is treated as absent
