@@ -228,13 +228,17 @@ class _Importer:
         extra = {k: v for k, v in course_el.attrib.items() if k not in ("display_name", "language", "url_name")}
         if course_el is top:
             extra = {k: v for k, v in extra.items() if k not in ("org", "course")}
-        modules = []
+        modules, others = [], []
         for child in course_el:
             if isinstance(child.tag, str):
-                if child.tag != "chapter":
-                    raise ImportError_(f"{where}: <{child.tag}> in the course: only chapters are read here")
-                modules.append(self.module(child, where))
+                if child.tag == "chapter":
+                    modules.append(self.module(child, where))
+                else:  # Studio's <wiki slug="..."/>: kept as written
+                    copy = etree.fromstring(etree.tostring(child, with_tail=False))
+                    others.append(etree.tostring(copy, encoding="unicode"))
         data["modules"] = [path for path, _m in modules]
+        if others:
+            data["olx_xml"] = others
         counts = {}
         for _path, module in modules:
             for unit in module["units"]:
@@ -795,12 +799,16 @@ def import_course(export_path, out, base=None, manifest_path=None, into=False):
             statics, _media = static_files(checked, [])
             built = course_files(checked, statics)
             _finish(importer, built)
+            _write_candidate(importer, candidate, base_info.root, static)
+            checked = validate(candidate, manifest_path)
+            if checked.problems:
+                break
+            built = course_files(checked, statics)
             _leftovers(importer, built)
             _write_candidate(importer, candidate, base_info.root, static)
             checked = validate(candidate, manifest_path)
             if checked.problems:
                 break
-            statics, _media = static_files(checked, [])
             built = course_files(checked, statics)
             again = _compare(export.files, built)
             retry = {key.split("/", 1)[1] for key in again if key.split("/", 1)[0] in ("html", *OUR_BLOCKS[:3])}

@@ -328,6 +328,8 @@ def course_files(checked, static_files):
                 files[f"vertical/{part.id}.xml"] = xml_bytes(vertical)
             files[f"sequential/{unit.id}.xml"] = xml_bytes(sequential)
         files[f"chapter/{module.id}.xml"] = xml_bytes(chapter)
+    for text in data.get("olx_xml") or ():  # what Studio adds to the course element (<wiki slug>), kept
+        root.append(etree.fromstring(text))
     files[f"course/{run}.xml"] = xml_bytes(root)
     files[f"policies/{run}/policy.json"] = json_bytes(policy(checked))
     files[f"policies/{run}/grading_policy.json"] = json_bytes(grading_policy(course))

@@ -161,6 +161,7 @@ COURSE = Spec(
         "modules": Key("list", True),
         "policy": Key("mapping"),
         "olx": Key("attributes"),
+        "olx_xml": Key("list"),
     },
 )
 

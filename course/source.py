@@ -145,6 +145,7 @@ def read_course(root):
         return None, problems
     course = Course(root=root, data=data)
     _check_course_values(course, problems)
+    _check_olx_xml(data, problems)
     _read_sources(course, problems)
     for entry, mark in items(data, "modules"):
         if not schema.TYPES["path"][0](entry):
@@ -202,6 +203,23 @@ def _check_course_values(course, problems):
             problems.append(
                 grading.marks["assignment_types"].error(f"the assignment weights add up to {total:g}, not 1")
             )
+
+
+def _check_olx_xml(data, problems):
+    """``olx_xml``: elements Studio put in the course element besides chapters, each one XML element."""
+    from lxml import etree
+
+    for text, mark in items(data, "olx_xml"):
+        try:
+            element = etree.fromstring(
+                text.encode("utf-8") if isinstance(text, str) else b"",
+                etree.XMLParser(resolve_entities=False, no_network=True),
+            )
+        except etree.XMLSyntaxError as err:
+            problems.append(mark.error(f"olx_xml entries must each be one XML element: {err.msg}"))
+            continue
+        if element.tag == "chapter":
+            problems.append(mark.error("olx_xml holds what is not a module: chapters are modules"))
 
 
 def _as_datetime(value):

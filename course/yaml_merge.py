@@ -8,12 +8,14 @@ another module file is taken with its comments from ``pool`` (``unit_pool``).
 """
 
 import datetime
+import difflib
 import io
+import re
 import shutil
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.scalarstring import ScalarString
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString, ScalarString
 
 FLOW_LISTS = ("choices", "sources")  # written {id: a, text: ...} / [a, b] like the shipped files
 
@@ -45,8 +47,15 @@ def same(first, second):
     return first == second
 
 
+# Text a YAML 1.1 reader (PyYAML, which validate uses) would read as something else: 1:05:00 is a number
+# there (sexagesimal), yes/no/on/off are booleans. Such text is written in double quotes.
+_AMBIGUOUS = re.compile(r"^([-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?|yes|no|on|off|y|n|~|null|true|false)$", re.I)
+
+
 def node(value, key=None):
     """Round-trip YAML nodes for plain data (new parts)."""
+    if isinstance(value, str) and not isinstance(value, ScalarString) and _AMBIGUOUS.match(value):
+        return DoubleQuotedScalarString(value)
     if isinstance(value, dict):
         mapping = CommentedMap()
         for name, item in value.items():
@@ -134,8 +143,35 @@ def merge_file(source, data, destination, pool):
     merged = _merge(old, data, pool)
     out = io.StringIO()
     yaml.dump(merged, out)
-    destination.write_text(out.getvalue(), encoding="utf-8")
+    destination.write_text(restore_layout(text, out.getvalue()), encoding="utf-8")
     return True
+
+
+def restore_layout(old_text, new_text):
+    """``new_text`` with lines the dump joined (a flow list or mapping the author had wrapped over several
+    lines) put back as the author wrapped them, where the joined line is unchanged."""
+    old, new = old_text.splitlines(keepends=True), new_text.splitlines(keepends=True)
+    out = []
+    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
+    for tag, a1, a2, b1, b2 in matcher.get_opcodes():
+        if tag != "replace":
+            out.extend(new[b1:b2])
+            continue
+        i = a1
+        for line in new[b1:b2]:
+            wanted = " ".join(line.split())
+            found = None
+            for j in range(i + 2, min(a2, i + 12) + 1):  # 2..12 old lines joined into one
+                if " ".join(" ".join(old[i:j]).split()) == wanted:
+                    found = j
+                    break
+            if found is not None:
+                out.extend(old[i:found])
+                i = found
+            else:
+                out.append(line)
+        continue
+    return "".join(out)
 
 
 def dump_new(data, destination, header=""):
