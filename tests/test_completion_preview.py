@@ -239,10 +239,11 @@ def test_settings_guard_finds_every_library():
     )
 
 
-PREVIEW_WITHOUT_COMPLETION = textwrap.dedent(
+PREVIEW_SCRIPT = textwrap.dedent(
     """
     import json, os, sys
-    sys.modules["completion"] = None  # edx-completion not installed: the import system finds nothing
+    if sys.argv[1] == "hidden":
+        sys.modules["completion"] = None  # edx-completion not installed: the import system finds nothing
     os.environ["DJANGO_SETTINGS_MODULE"] = "scripts.preview.settings"
     from scripts.preview.server import migrate, setup_django
     setup_django()
@@ -273,10 +274,12 @@ PREVIEW_WITHOUT_COMPLETION = textwrap.dedent(
 )
 
 
-def test_the_preview_without_edx_completion_keeps_its_own_path(tmp_path):
+def run_preview(tmp_path, mode):
+    """The preview's own start (``server.setup_django`` + ``migrate``, its SQLite file) in a fresh process."""
     env = {**os.environ, "FACILITATOR_VAR": str(tmp_path / "var"), "PYTHONPATH": REPO}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
     done = subprocess.run(
-        [sys.executable, "-c", PREVIEW_WITHOUT_COMPLETION],
+        [sys.executable, "-c", PREVIEW_SCRIPT, mode],
         cwd=REPO,
         env=env,
         capture_output=True,
@@ -284,7 +287,19 @@ def test_the_preview_without_edx_completion_keeps_its_own_path(tmp_path):
         timeout=120,
     )
     assert done.returncode == 0, done.stderr[-3000:]
-    got = json.loads(done.stdout.strip().splitlines()[-1])
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_the_preview_command_turns_completion_tracking_on(tmp_path):
+    got = run_preview(tmp_path, "installed")
+    assert got["loop"] is True and "completion" in got["apps"] and "completion" in got["services"]
+    assert got["view"] == [200, "completion", 1]
+    assert got["report"] == [200, "completion", ["ana"]]
+    assert '"event_type":"edx.completion.block_completion.changed"' in got["log"]
+
+
+def test_the_preview_without_edx_completion_keeps_its_own_path(tmp_path):
+    got = run_preview(tmp_path, "hidden")
     assert got["loop"] is False
     assert (
         "completion" not in got["apps"]
