@@ -168,7 +168,8 @@ class _Importer:
             self.block_files.add(path)
             found.set("url_name", url_name)
             return found, path
-        if not len(element) and set(element.attrib) <= {"url_name", "xblock-family"}:
+        empty = not len(element) and not (element.text or "").strip()
+        if empty and set(element.attrib) <= {"url_name", "xblock-family"}:
             raise ImportError_(f"{where}: <{element.tag} url_name=\"{url_name}\"/> points to "
                                f"{element.tag}/{url_name}.xml, which is not in the export")
         return element, where
@@ -628,6 +629,8 @@ def _finish(importer, built_files):
     derived = json.loads(built_files[policy_path]) if policy_path in built_files else {}
     derived_settings = derived.get(f"course/{run}", {})
     extra = {k: v for k, v in settings.items() if k not in derived_settings or derived_settings[k] != v}
+    if any(k not in settings for k in derived_settings):
+        return  # the build would add settings Studio does not hold: policy.json is kept as Studio wrote it
     if extra:
         importer.data["policy"] = extra
 
@@ -639,7 +642,9 @@ def _leftovers(importer, built_files):
         if path.startswith("static/") or path in importer.block_files or path in importer.kept:
             continue
         if path in built_files:
-            if built_files[path] == content or _same_json(path, built_files[path], content):
+            if built_files[path].rstrip(b"\n") == content.rstrip(b"\n") or _same_json(
+                path, built_files[path], content
+            ):
                 continue
             importer.notes.append(f"{path}: kept as Studio wrote it (the source does not hold all of it)")
         else:

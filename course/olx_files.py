@@ -10,8 +10,8 @@ an ``XmlError`` carrying ``name:line:column``. ``canonical_export(files)`` turns
   changed parent, not as a changed child); an html block's ``filename`` file is compared as its text;
 - every JSON file (policies) as parsed JSON, and every other file not reached through a block as bytes.
 
-Whitespace-only text between elements (pretty printing) is not content; ``xblock-family`` is an
-annotation exports add, not content.
+Whitespace-only text between elements (pretty printing) and the final newline of a text file are not
+content; ``xblock-family`` is an annotation exports add, not content.
 """
 
 import json
@@ -154,7 +154,7 @@ def canonical_export(files):
                 continue
             except (UnicodeDecodeError, ValueError):
                 pass
-        other[path] = data
+        other[path] = data.rstrip(b"\n") if path.endswith((".html", ".xml", ".txt")) else data
     return {"blocks": walker.blocks, "json": json_files, "files": other}
 
 

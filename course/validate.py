@@ -82,12 +82,6 @@ def own_chapters(data, problems):
     return chapters, marks
 
 
-def _kept_as(block, tag):
-    """True for a block kept as OLX whose file is ``olx/<tag>/...``."""
-    file = block.data.get("file") if block.type == "olx" else None
-    return isinstance(file, str) and PurePosixPath(file).parts[1:2] == (tag,)
-
-
 def validate(root, manifest_path=None):
     """Check the course in ``root`` against the media manifest; a ``Checked`` with sorted problems."""
     checked = Checked()
@@ -345,9 +339,9 @@ class _References:
                     self.error(mark, f'no assignment type "{unit.grade_as}" in grading{hint}')
                     continue
                 used.add(unit.grade_as)
-                if not any(b.type == "checkpoint_quiz" or _kept_as(b, "checkpoint_quiz") for b in unit.blocks):
+                if not any(b.type in ("checkpoint_quiz", "olx") for b in unit.blocks):
                     self.error(
-                        mark, f'unit "{unit.id}" is graded as {unit.grade_as} but holds no checkpoint_quiz'
+                        mark, f'unit "{unit.id}" is graded as {unit.grade_as} but holds no checkpoint_quiz (nor a block kept as OLX)'
                     )
         for name, entry in types.items():
             if name not in used and "min_count" not in entry:
