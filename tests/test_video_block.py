@@ -319,7 +319,8 @@ def test_staff_view_counts_learners_across_users(harness, video, clock):
     html = harness.render(video, user="staff_1")
     assert "2 learners started this video." in html
     assert "1. Welcome and why industry leads: reached 2, completed 1" in html
-    assert re.search(r'<rect class="cv-bar-reached" x="0" y="0" width="240.0"', html)
+    assert re.search(r'<span class="cv-bar-reached" style="width: 100.0%">', html)  # 2 of 2 reached
+    assert re.search(r'<span class="cv-bar-completed" style="width: 50.0%">', html)
     assert "cv-staff" not in harness.render(video, user="ana")
 
 

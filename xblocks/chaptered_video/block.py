@@ -188,6 +188,7 @@ class ChapteredVideoBlock(VideoFields, TrackedModuleMixin, StudioEditableXBlockM
             "saveFailed": _("Progress not saved yet; retrying."),
             "saved": _("Progress saved."),
             "noTranscript": _("No transcript is available for this video."),
+            "transcriptLines": _("Transcript lines: each one plays the video from there"),
             "captionsFailed": _("The captions could not be loaded."),
             "cannotPlay": _(
                 "This video cannot be played in this browser. Try another browser, or tell the course team."

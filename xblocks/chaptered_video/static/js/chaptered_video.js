@@ -211,6 +211,8 @@ function ChapteredVideoInit(runtime, element, args) {
     cues = Array.prototype.slice.call(captionsTrack.cues);
     var box = q(".cv-cues");
     box.textContent = "";
+    box.setAttribute("role", "list");  // only now: a list with no item is an error to assistive technology
+    box.setAttribute("aria-label", S.transcriptLines || "");
     cues.forEach(function (cue, i) {
       var item = document.createElement("div"), b = document.createElement("button");
       item.setAttribute("role", "listitem");  // on a wrapper: the button keeps its own role
