@@ -47,7 +47,9 @@ def register(subparsers):
             parser.set_defaults(func=run_validate)
     helper = "bring a Studio export (.tar.gz or folder) back into the YAML source"
     parser = subparsers.add_parser("import", help=helper, description=helper)
-    parser.add_argument("export", type=Path, help="the Studio export: a .tar.gz or a folder holding course.xml")
+    parser.add_argument(
+        "export", type=Path, help="the Studio export: a .tar.gz or a folder holding course.xml"
+    )
     where = parser.add_mutually_exclusive_group(required=True)
     where.add_argument("--out", type=Path, help="a new (or empty) folder to write the course source into")
     where.add_argument("--into", type=Path, help="update this course source in place (e.g. course/content)")
@@ -59,7 +61,10 @@ def register(subparsers):
         "Markdown bodies, comments); default course/content",
     )
     parser.add_argument(
-        "--manifest", type=Path, default=None, help="the media manifest (default: media_manifest/manifest.yaml)"
+        "--manifest",
+        type=Path,
+        default=None,
+        help="the media manifest (default: media_manifest/manifest.yaml)",
     )
     parser.set_defaults(func=run_import)
     helper = "write the JSON Schema of the course YAML (editors complete and check keys with it)"
@@ -131,7 +136,10 @@ def run_import(args):
     print(f"Imported {done.modules} modules, {done.blocks} blocks into {done.out}")
     if done.problems:
         _print_problems(done.problems)
-        print("The source was written; fix these before building (facilitator-course validate).", file=sys.stderr)
+        print(
+            "The source was written; fix these before building (facilitator-course validate).",
+            file=sys.stderr,
+        )
         return 1
     return 0
 

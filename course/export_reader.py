@@ -33,7 +33,13 @@ class Export:
 
 
 def _check_name(name, where):
-    if not name or name.startswith("/") or "\\" in name or "\x00" in name or (len(name) > 1 and name[1] == ":"):
+    if (
+        not name
+        or name.startswith("/")
+        or "\\" in name
+        or "\x00" in name
+        or (len(name) > 1 and name[1] == ":")
+    ):
         raise ExportError(f'{where}: the member "{name}" has an absolute or unsafe path: refused')
     parts = PurePosixPath(name).parts
     if any(part == ".." for part in parts):
@@ -48,8 +54,10 @@ def _mib(size):
 def _read_tar(path):
     try:
         tar = tarfile.open(path, mode="r:*")
-    except (tarfile.TarError, EOFError, OSError) as err:
-        raise ExportError(f"{path}: not a .tar.gz (or .tar) course export: {err}") from None
+    except (tarfile.TarError, EOFError, OSError):
+        raise ExportError(
+            f"{path}: not a .tar.gz (or .tar) course export (no tar archive could be read)"
+        ) from None
     members, total = [], 0
     with tar:
         try:
@@ -83,7 +91,8 @@ def _read_tar(path):
                         raise ExportError(f'{path}: the member "{member.name}" is truncated')
                     members.append((name, data))
         except (tarfile.TarError, EOFError, OSError, ValueError) as err:
-            raise ExportError(f"{path}: the archive is damaged or not a tar archive: {err}") from None
+            reason = str(err).splitlines()[0] if str(err) else type(err).__name__
+            raise ExportError(f"{path}: the archive is damaged or not a tar archive ({reason})") from None
     return members
 
 
@@ -143,7 +152,8 @@ def read_export(path):
         export.files[relative] = data
     if drafts:
         export.warnings.append(
-            f"{len(drafts)} draft file{'s' if len(drafts) != 1 else ''} left out (unpublished Studio changes, "
+            f"{len(drafts)} draft file{'s' if len(drafts) != 1 else ''} left out "
+            "(unpublished Studio changes, "
             f"publish them in Studio and export again to keep them): {', '.join(sorted(drafts)[:5])}"
             + (" ..." if len(drafts) > 5 else "")
         )

@@ -170,8 +170,10 @@ class _Importer:
             return found, path
         empty = not len(element) and not (element.text or "").strip()
         if empty and set(element.attrib) <= {"url_name", "xblock-family"}:
-            raise ImportError_(f"{where}: <{element.tag} url_name=\"{url_name}\"/> points to "
-                               f"{element.tag}/{url_name}.xml, which is not in the export")
+            raise ImportError_(
+                f'{where}: <{element.tag} url_name="{url_name}"/> points to '
+                f"{element.tag}/{url_name}.xml, which is not in the export"
+            )
         return element, where
 
     def structure_id(self, element, where):
@@ -189,7 +191,9 @@ class _Importer:
         top = self.xml("course.xml")
         run = top.get("url_name") or ""
         if not URL_NAME_PATTERN.match(run):
-            raise ImportError_(f'course.xml: the course run (url_name) "{run}" is missing or not a plain name')
+            raise ImportError_(
+                f'course.xml: the course run (url_name) "{run}" is missing or not a plain name'
+            )
         where = f"course/{run}.xml"
         if where in self.files:
             course_el = self.xml(where)
@@ -226,7 +230,9 @@ class _Importer:
         if base_course.get("sources"):
             data["sources"] = base_course["sources"]
         data["grading"] = self.grading(run, base_course.get("grading"))
-        extra = {k: v for k, v in course_el.attrib.items() if k not in ("display_name", "language", "url_name")}
+        extra = {
+            k: v for k, v in course_el.attrib.items() if k not in ("display_name", "language", "url_name")
+        }
         if course_el is top:
             extra = {k: v for k, v in extra.items() if k not in ("org", "course")}
         modules, others = [], []
@@ -266,7 +272,9 @@ class _Importer:
         base = self.base.course if self.same else {}
         if "about/overview.html" in self.files:
             self.reached.add("about/overview.html")
-            data["overview"] = self.body(_text(self.files["about/overview.html"]), base.get("overview"), "overview")
+            data["overview"] = self.body(
+                _text(self.files["about/overview.html"]), base.get("overview"), "overview"
+            )
         for key in ("short_description", "effort"):
             path = f"about/{key}.html"
             if path in self.files:
@@ -288,7 +296,9 @@ class _Importer:
             path = base_path
         elif base_path:
             path = str(PurePosixPath(base_path).with_suffix(".html"))
-            self.notes.append(f"{base_path}: edited in Studio; the new text is {path} (HTML, as Studio wrote it)")
+            self.notes.append(
+                f"{base_path}: edited in Studio; the new text is {path} (HTML, as Studio wrote it)"
+            )
         else:
             path = f"bodies/{name}.html"
         self.bodies[path] = html_text + "\n"
@@ -305,7 +315,11 @@ class _Importer:
             base_types = {e["type"]: e for e in (base_grading or {}).get("assignment_types", [])}
             types = []
             for grader in graders:
-                entry = {"type": grader["type"], "short_label": grader["short_label"], "weight": grader["weight"]}
+                entry = {
+                    "type": grader["type"],
+                    "short_label": grader["short_label"],
+                    "weight": grader["weight"],
+                }
                 if "drop_count" in base_types.get(grader["type"], {}) or grader.get("drop_count"):
                     entry["drop_count"] = grader.get("drop_count", 0)
                 entry["min_count"] = grader.get("min_count", 0)  # dropped below when the units give it
@@ -337,7 +351,9 @@ class _Importer:
             data["olx"] = extra
         data["units"] = units
         path = self.base.module_files.get(module_id) if self.same else None
-        return path or f"modules/{module_id}.yaml", _ordered(data, base, ("id", "title", "session", "olx", "units"))
+        return path or f"modules/{module_id}.yaml", _ordered(
+            data, base, ("id", "title", "session", "olx", "units")
+        )
 
     def module_session(self, base, title, units):
         from course.olx import session_title
@@ -442,8 +458,10 @@ class _Importer:
         return {"type": "olx", "id": url_name, "file": f"olx/{path}"}
 
     def _our_html(self, element):
-        return element.get("filename") == element.get("url_name") and not len(element) and (
-            f"html/{element.get('filename')}.html" in self.files
+        return (
+            element.get("filename") == element.get("url_name")
+            and not len(element)
+            and (f"html/{element.get('filename')}.html" in self.files)
         )
 
     def _html(self, element, base, where):
@@ -489,7 +507,11 @@ class _Importer:
         session = next((s for s in self.manifest.sessions if media_url(s.source) == src), None)
         if session is None:
             session = next(
-                (s for s in self.manifest.sessions if session_title(self.manifest, s.id) == block.display_name),
+                (
+                    s
+                    for s in self.manifest.sessions
+                    if session_title(self.manifest, s.id) == block.display_name
+                ),
                 None,
             )
         if session is None:
@@ -547,7 +569,17 @@ class _Importer:
             entry = _ordered(
                 entry,
                 base_questions.get(question.id),
-                ("id", "kind", "answer", "source", "prompt", "weight", "partial_credit", "choices", "explanation"),
+                (
+                    "id",
+                    "kind",
+                    "answer",
+                    "source",
+                    "prompt",
+                    "weight",
+                    "partial_credit",
+                    "choices",
+                    "explanation",
+                ),
             )
             found.append(entry)
         data["questions"] = found
@@ -573,14 +605,22 @@ class _Importer:
                 try:
                     entry["chapter"] = self.manifest.session(step.session).chapters[step.chapter - 1].title
                 except (AttributeError, KeyError, IndexError):
-                    raise _NotOurs(f'step "{step.id}" names chapter {step.chapter} of "{step.session}"') from None
+                    raise _NotOurs(
+                        f'step "{step.id}" names chapter {step.chapter} of "{step.session}"'
+                    ) from None
             entry["text"] = step.html
-            steps.append(_ordered(entry, base_steps.get(step.id), ("id", "title", "session", "chapter", "text")))
+            steps.append(
+                _ordered(entry, base_steps.get(step.id), ("id", "title", "session", "chapter", "text"))
+            )
         data["steps"] = steps
         base_resources = {r["id"]: r for r in (base or {}).get("resources", [])}
         if toolkit.resources or "resources" in (base or {}):
             data["resources"] = [
-                _ordered({"id": r.id, "title": r.title, "href": r.href, "kind": r.kind}, base_resources.get(r.id), ())
+                _ordered(
+                    {"id": r.id, "title": r.title, "href": r.href, "kind": r.kind},
+                    base_resources.get(r.id),
+                    (),
+                )
                 for r in toolkit.resources
             ]
         data["checklist"] = [{"id": item.id, "text": item.text} for item in toolkit.items]
@@ -770,7 +810,9 @@ def import_course(export_path, out, base=None, manifest_path=None, into=False):
             raise ImportError_(f"--into {out}: no course.yaml there: give the course source folder")
         base = out
     elif out.exists() and (not out.is_dir() or any(out.iterdir())):
-        raise ImportError_(f"--out {out} is not an empty folder: choose a new one, or use --into to update a source")
+        raise ImportError_(
+            f"--out {out} is not an empty folder: choose a new one, or use --into to update a source"
+        )
     export = read_export(export_path)
     base_info, manifest = _load_base(base, manifest_path)
     media = media_names(manifest)
@@ -816,7 +858,9 @@ def import_course(export_path, out, base=None, manifest_path=None, into=False):
                 break
             built = course_files(checked, statics)
             again = _compare(export.files, built)
-            retry = {key.split("/", 1)[1] for key in again if key.split("/", 1)[0] in ("html", *OUR_BLOCKS[:3])}
+            retry = {
+                key.split("/", 1)[1] for key in again if key.split("/", 1)[0] in ("html", *OUR_BLOCKS[:3])
+            }
             retry &= set(importer.elements)
             if not retry - force:
                 break
@@ -840,8 +884,10 @@ def import_course(export_path, out, base=None, manifest_path=None, into=False):
         _replace(candidate, out, work)
         kept = sorted(importer.kept_blocks)
         if kept:
-            notes.append(f"{len(kept)} block(s) kept as OLX under olx/ (written back unchanged): {', '.join(kept[:8])}"
-                         + (" ..." if len(kept) > 8 else ""))
+            notes.append(
+                f"{len(kept)} block(s) kept as OLX under olx/ (written back unchanged): {', '.join(kept[:8])}"
+                + (" ..." if len(kept) > 8 else "")
+            )
         blocks = sum(
             len(vertical["blocks"])
             for _p, module in importer.modules

@@ -127,10 +127,8 @@ QUIZ_SETTINGS = (
 
 def quiz_element(checked, block):
     """``<checkpoint_quiz>`` with its settings and questions; ``source`` names the passage."""
-    from xblocks.checkpoint_quiz.olx import write_quiz
+    from xblocks.checkpoint_quiz.olx import SETTINGS, write_quiz
     from xblocks.checkpoint_quiz.questions import question_from_data
-
-    from xblocks.checkpoint_quiz.olx import SETTINGS
 
     data = block.data
     # every setting, as the block's own export writes them (so Studio's export of it is the same OLX)

@@ -15,6 +15,7 @@ content; ``xblock-family`` is an annotation exports add, not content.
 """
 
 import json
+import re
 from dataclasses import dataclass
 
 from lxml import etree
@@ -44,8 +45,8 @@ def parse_xml(data, name):
     try:
         root = etree.fromstring(data, _parser())
     except etree.XMLSyntaxError as err:
-        line, column = (err.position if err.position else (1, 1))
-        message = (err.msg or str(err)).split(f" (<string>, line {line})")[0]
+        line, column = err.position if err.position else (1, 1)
+        message = re.sub(r",? line \d+, column \d+$", "", (err.msg or str(err)).splitlines()[0])
         raise XmlError(name, line or 1, max(column, 1), f"broken XML: {message}") from None
     if root is None:
         raise XmlError(name, 1, 1, "broken XML: the file is empty")
@@ -53,7 +54,8 @@ def parse_xml(data, name):
 
 
 def is_pointer(element, files, prefix=""):
-    """True for ``<tag url_name="x"/>`` (no other attribute but ``xblock-family``, no children) with a file."""
+    """True for ``<tag url_name="x"/>`` (no other attribute but ``xblock-family``, no content) with a
+    file ``tag/x.xml`` in ``files``."""
     if len(element) or (element.text or "").strip():
         return False
     names = set(element.attrib) - set(IGNORED_ATTRIBUTES)

@@ -114,7 +114,9 @@ def whole_course_xml(checked):
                     vertical.append(_html_demo(markup))
                 elif block.type == "olx":  # a block kept as OLX (a Studio type): named, not rendered
                     note = _element("div", None, class_="authored-note")
-                    note.append(_element("p", f"{block.data['file']}: kept as OLX, shown in Studio and the LMS"))
+                    note.append(
+                        _element("p", f"{block.data['file']}: kept as OLX, shown in Studio and the LMS")
+                    )
                     vertical.append(_html_demo(_xhtml(note)))
                 else:
                     vertical.append(block_element(checked, block))

@@ -66,8 +66,12 @@ TYPES = {
         f"an OLX url_name ({URL_NAME_RULE})",
     ),
     "attributes": (
-        lambda v: isinstance(v, dict)
-        and all(isinstance(k, str) and ATTRIBUTE_PATTERN.match(k) and isinstance(x, str) for k, x in v.items()),
+        lambda v: (
+            isinstance(v, dict)
+            and all(
+                isinstance(k, str) and ATTRIBUTE_PATTERN.match(k) and isinstance(x, str) for k, x in v.items()
+            )
+        ),
         "a mapping of XML attribute names to text (as Studio exported them)",
     ),
 }

@@ -196,8 +196,10 @@ def _check_course_values(course, problems):
                 if not isinstance(name, str) or not schema.TYPES["number"][0](value) or not 0 < value <= 1:
                     where = cutoffs.marks.get(name, grading.marks["cutoffs"])
                     problems.append(
-                        where.error(f'a grade cutoff must be a grade name and a number above 0 and at most 1, '
-                                    f'not {describe(name)}: {describe(value)}')
+                        where.error(
+                            f"a grade cutoff must be a grade name and a number above 0 and at most 1, "
+                            f"not {describe(name)}: {describe(value)}"
+                        )
                     )
         if seen and abs(total - 1.0) > 1e-6:
             problems.append(

@@ -77,7 +77,9 @@ def own_chapters(data, problems):
         except TimecodeError as err:
             problems.append(entry.marks["start"].error(f"the chapter start {err}"))
             continue
-        chapters.append(Chapter(start, entry["title"].strip(), " ".join(str(entry.get("summary", "")).split())))
+        chapters.append(
+            Chapter(start, entry["title"].strip(), " ".join(str(entry.get("summary", "")).split()))
+        )
         marks.append(entry.marks.get("start", mark))
     return chapters, marks
 
@@ -189,7 +191,9 @@ class _References:
             chapters, marks = own_chapters(block.data, self.problems)
             for problem in check_chapters(chapters, session.duration):
                 index = problem.index
-                where = marks[index] if index is not None and index < len(marks) else block.data.marks["chapters"]
+                where = (
+                    marks[index] if index is not None and index < len(marks) else block.data.marks["chapters"]
+                )
                 self.error(where, problem.message)
         poster = valid(block.data, "poster", "path")
         if poster:
@@ -246,7 +250,9 @@ class _References:
             self.error(Mark(path, err.line, err.column), err.message)
             return
         if root.tag != parts[1]:
-            self.error(mark, f"{relative} holds <{root.tag}>, not <{parts[1]}>: the folder names the block type")
+            self.error(
+                mark, f"{relative} holds <{root.tag}>, not <{parts[1]}>: the folder names the block type"
+            )
 
     def _passage(self, passage_id, mark):
         if "sources" not in self.course.data:
@@ -341,7 +347,9 @@ class _References:
                 used.add(unit.grade_as)
                 if not any(b.type in ("checkpoint_quiz", "olx") for b in unit.blocks):
                     self.error(
-                        mark, f'unit "{unit.id}" is graded as {unit.grade_as} but holds no checkpoint_quiz (nor a block kept as OLX)'
+                        mark,
+                        f'unit "{unit.id}" is graded as {unit.grade_as} but holds no checkpoint_quiz '
+                        "(nor a block kept as OLX)",
                     )
         for name, entry in types.items():
             if name not in used and "min_count" not in entry:

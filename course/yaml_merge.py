@@ -49,7 +49,9 @@ def same(first, second):
 
 # Text a YAML 1.1 reader (PyYAML, which validate uses) would read as something else: 1:05:00 is a number
 # there (sexagesimal), yes/no/on/off are booleans. Such text is written in double quotes.
-_AMBIGUOUS = re.compile(r"^([-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?|yes|no|on|off|y|n|~|null|true|false)$", re.I)
+_AMBIGUOUS = re.compile(
+    r"^([-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?|yes|no|on|off|y|n|~|null|true|false)$", re.I
+)
 
 
 def node(value, key=None):

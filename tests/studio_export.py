@@ -62,8 +62,9 @@ def studio_export(built):
     settings["xml_attributes"] = {"filename": [f"course/{RUN}.xml", f"course/{RUN}.xml"]}
     files[f"policies/{RUN}/policy.json"] = json.dumps(policy, indent=4, sort_keys=True).encode()
     files["drafts/vertical/0f3c9d2e7a8b4c1d9e6f5a4b3c2d1e0f.xml"] = (
-        b'<vertical display_name="Unpublished notes" parent_url="block-v1:NGSP+Facilitator+2026+type@sequential'
-        b'+block@welcome-about" index_in_children_list="1">\n  <html url_name="5dd796da0de64ed782b0ef0e4fa8c2eb"/>\n'
+        b'<vertical display_name="Unpublished notes" parent_url="block-v1:NGSP+Facilitator+2026'
+        b'+type@sequential+block@welcome-about" index_in_children_list="1">\n'
+        b'  <html url_name="5dd796da0de64ed782b0ef0e4fa8c2eb"/>\n'
         b"</vertical>\n"
     )
     files["drafts/html/5dd796da0de64ed782b0ef0e4fa8c2eb.xml"] = (
@@ -86,8 +87,9 @@ def edit_in_studio(files):
     quiz.find("question[@id='success-factors']/prompt").text = NEW_PROMPT
     files["checkpoint_quiz/session-1-quiz.xml"] = text(quiz)
     body = files["html/welcome-how-text.html"]
-    files["html/welcome-how-text.html"] = body.replace(b"<h3>How this course works</h3>\n",
-                                                       b"<h3>How this course works</h3>\n<p>" + NEW_SENTENCE + b"</p>\n")
+    files["html/welcome-how-text.html"] = body.replace(
+        b"<h3>How this course works</h3>\n", b"<h3>How this course works</h3>\n<p>" + NEW_SENTENCE + b"</p>\n"
+    )
     # 2. a unit moved: "How this course works" from Welcome to the end of Stage toolkits
     welcome = parse(files["chapter/welcome.xml"])
     moved = welcome.find("sequential[@url_name='welcome-how']")
@@ -100,7 +102,9 @@ def edit_in_studio(files):
     quiz = parse(files["checkpoint_quiz/session-2-quiz.xml"])
     source = quiz.find("question/source").text
     question = etree.SubElement(quiz, "question", id="regional-team", kind="true_false", answer="true")
-    etree.SubElement(question, "prompt").text = "Session 2 takes you through building your regional support team."
+    etree.SubElement(
+        question, "prompt"
+    ).text = "Session 2 takes you through building your regional support team."
     etree.SubElement(question, "source").text = source
     files["checkpoint_quiz/session-2-quiz.xml"] = text(quiz)
     # 4. a chapter retimed in the video's chapter editor
@@ -111,11 +115,18 @@ def edit_in_studio(files):
     vertical = parse(files["vertical/welcome-about-unit.xml"])
     etree.SubElement(vertical, "problem", url_name=PROBLEM_ID)
     dnd = etree.SubElement(
-        vertical, "drag-and-drop-v2", url_name=DND_ID, display_name="Match the stages",
-        max_attempts="3", show_title="true", weight="1",
+        vertical,
+        "drag-and-drop-v2",
+        url_name=DND_ID,
+        display_name="Match the stages",
+        max_attempts="3",
+        show_title="true",
+        weight="1",
     )
     dnd.set("xblock-family", "xblock.v1")
-    dnd.set("data", json.dumps({"items": [{"displayName": "Planning", "zone": "1"}], "zones": [{"uid": "1"}]}))
+    dnd.set(
+        "data", json.dumps({"items": [{"displayName": "Planning", "zone": "1"}], "zones": [{"uid": "1"}]})
+    )
     files["vertical/welcome-about-unit.xml"] = text(vertical)
     files[f"problem/{PROBLEM_ID}.xml"] = (
         b'<problem display_name="Which stage?" markdown="null" max_attempts="2" weight="1.0">\n'
@@ -145,7 +156,9 @@ def write_tree(files, folder):
 
 
 def read_tree(folder):
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
 
 
 def tar_with(members):
