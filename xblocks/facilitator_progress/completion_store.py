@@ -3,8 +3,8 @@
 The staff matrix, its CSV, ``staff_report`` and the cohort figures would otherwise know only the learners
 who opened the progress page (the block's ``learners`` snapshot record). Where edx-completion is installed
 (the LMS; the preview where the package is), this reads ``BlockCompletion`` instead: every learner with a
-completion record in the course, by username, a page of ``PAGE_SIZE`` learners per query (one row per
-learner, a column per tracked block). Learners who opened the page keep their chapter details (the drop-off
+completion record in the course, by username (one query), then the tracked blocks' records a page of
+``PAGE_SIZE`` learners per query. Learners who opened the page keep their chapter details (the drop-off
 chart) from the snapshot record; those with no completion record yet are listed with nothing complete.
 
 ``course_learners(block, tracks, snapshot)`` answers None where this store cannot answer (no completion
@@ -37,28 +37,37 @@ def store_installed():
 
 def completion_pages(course_key, usage_keys, page_size=PAGE_SIZE):
     """Pages ``[(username, [completion or None per usage key])]`` of every learner with a completion record
-    in the course, by username; one query a page (keyset paging on the username)."""
-    from django.contrib.auth import get_user_model
-    from django.db.models import Max, Q
+    in the course, by username.
 
-    columns = {f"c{i}": key for i, key in enumerate(usage_keys)}
-    after = None
-    while True:
-        learners = get_user_model().objects.filter(blockcompletion__context_key=course_key)
-        if after is not None:
-            learners = learners.filter(username__gt=after)
-        learners = learners.values("username").annotate(
-            **{
-                name: Max("blockcompletion__completion", filter=Q(blockcompletion__block_key=key))
-                for name, key in columns.items()
-            }
+    One query lists the course's learners (username and id, from the course's records), then one query a
+    page reads the tracked blocks' records of that page's learners (through the ``(course, block, user)``
+    unique index): never a query per learner, and no page query scans the whole course.
+    """
+    from completion.models import BlockCompletion
+    from django.db.models import CharField
+    from django.db.models.functions import Cast
+
+    roster = list(
+        BlockCompletion.objects.filter(context_key=course_key)
+        .values_list("user__username", "user_id")
+        .distinct()
+        .order_by("user__username")
+    )
+    keys = list(usage_keys)
+    column = {str(key): i for i, key in enumerate(keys)}
+    for start in range(0, len(roster), page_size):
+        page = roster[start : start + page_size]
+        values = {user_id: [None] * len(keys) for _name, user_id in page}
+        records = (
+            BlockCompletion.objects.filter(
+                context_key=course_key, block_key__in=keys, user_id__in=list(values)
+            )
+            .annotate(key=Cast("block_key", output_field=CharField()))  # the text: no key parsed per row
+            .values_list("user_id", "key", "completion")
         )
-        rows = list(learners.order_by("username").values_list("username", *columns)[:page_size])
-        if rows:
-            yield [(row[0], list(row[1:])) for row in rows]
-        if len(rows) < page_size:
-            return
-        after = rows[-1][0]
+        for user_id, block_key, completion in records:
+            values[user_id][column[block_key]] = completion
+        yield [(name, values[user_id]) for name, user_id in page]
 
 
 def merge(tracks, pages, snapshot):
