@@ -831,7 +831,13 @@ def import_course(export_path, out, base=None, manifest_path=None, into=False):
             if candidate.exists():
                 shutil.rmtree(candidate)
             if into:
-                shutil.copytree(out, candidate, symlinks=True, ignore=shutil.ignore_patterns("olx"))
+                top = out.resolve()
+                shutil.copytree(
+                    out,
+                    candidate,
+                    symlinks=True,
+                    ignore=lambda folder, names: ["olx"] if Path(folder).resolve() == top else [],
+                )
                 _remove_unreferenced(out, candidate, base_info, importer)
             _write_candidate(importer, candidate, base_info.root, static)
             if base_info.root is not None:
