@@ -310,3 +310,17 @@ def test_the_preview_without_edx_completion_keeps_its_own_path(tmp_path):
     assert got["view"] == [200, "runtime", 1]
     assert got["report"] == [200, "snapshot", ["ana"]]
     assert "edx.checkpoint_quiz.passed" in got["log"] and "block_completion" not in got["log"]
+
+
+def test_resetting_every_learner_clears_the_course_records(workbench, client):
+    from completion.models import BlockCompletion
+
+    blocks = usage_ids(client)
+    pass_quiz(client, blocks, "ana")
+    assert BlockCompletion.objects.count() == 1
+    response = client.post("/reset_state", HTTP_REFERER=f"{SCENARIO}?student=ana")
+    assert response.status_code == 302
+    assert not BlockCompletion.objects.exists()
+    blocks = usage_ids(client)
+    status, view = post(client, blocks["facilitator_progress"], "snapshot", {}, "ana")
+    assert status == 200 and view["source"] == "completion" and view["modules_complete"] == 0

@@ -2,7 +2,8 @@
 
 Where Open edX's completion loop is installed (``settings.COMPLETION_LOOP``), ``publish`` also routes a
 block's ``completion`` into edx-completion as the LMS runtime does, the runtime offers ``course_id`` as the
-LMS runtime does, and ``migrate`` turns the completion tracking switch on (see ``completion.py``).
+LMS runtime does, ``migrate`` turns the completion tracking switch on, and the workbench's reset of every
+learner's state clears the course's completion records too (see ``completion.py``).
 """
 
 import logging
@@ -45,8 +46,16 @@ class PreviewConfig(AppConfig):
         loop = getattr(settings, "COMPLETION_LOOP", False)
         if loop:
             from django.db.models.signals import post_migrate
+            from workbench import views
 
             runtime.WorkbenchRuntime.course_id = property(completion.runtime_course_id)
+            original_reset = views.reset_global_state
+
+            def reset_global_state():
+                original_reset()
+                completion.clear_course_records()
+
+            views.reset_global_state = reset_global_state
             post_migrate.connect(
                 completion.enable_completion_tracking, dispatch_uid="facilitator_preview.completion_switch"
             )

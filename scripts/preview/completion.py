@@ -10,6 +10,7 @@
   after ``migrate`` (the LMS's operators turn it on; without it edx-completion records nothing).
 - ``course_key``: the preview's course, ``settings.PREVIEW_COURSE_ID``; the preview's runtime offers it as
   ``runtime.course_id``, as the LMS runtime does.
+- ``clear_course_records``: the workbench's "Reset state of every learner" also clears the course's records.
 
 Learners are Django users named by the workbench's ``?student=`` id. A block's key is
 ``course_key.make_usage_key(block_type, module_id or url_name)``: the ref the progress block's tracks use.
@@ -101,6 +102,18 @@ def submit_published(student_id, block, data):
     except Exception:  # the preview's store must not break the learner's page
         log.exception("completion of %s for %r not recorded", block.scope_ids.usage_id, student_id)
         return None
+
+
+def clear_course_records():
+    """Delete the preview course's completion records (the preview's "Reset state of every learner")."""
+    from completion.models import BlockCompletion
+
+    try:
+        deleted, _by_model = BlockCompletion.objects.filter(context_key=course_key()).delete()
+    except Exception:  # a reset must still reset the blocks' state
+        log.exception("the preview's completion records were not cleared")
+        return 0
+    return deleted
 
 
 def runtime_course_id(runtime):
