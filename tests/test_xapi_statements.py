@@ -156,7 +156,7 @@ def test_quiz_attempts_carry_scaled_score_and_success(made):
 def test_toolkit_statements_say_what_was_checked_or_opened(made):
     checked = of(made, v.TOOLKIT_ITEM_CHECKED)
     seen = [
-        (e["username"], s["verb"]["display"]["en"], s["object"]["id"].rsplit("/", 2)[-2:]) for e, s in checked
+        (e["username"], s["verb"]["display"]["en-US"], s["object"]["id"].rsplit("/", 2)[-2:]) for e, s in checked
     ]
     assert ("cy", "completed", ["item", "industry"]) in seen and (
         "cy",

@@ -244,15 +244,23 @@ LMS_SETTINGS = (
 
 
 def _create_tables(app_label):
-    """The app's tables in the test database (its models' current shape; no migration signals run)."""
+    """The app's tables in the test database (its models' current shape; no migration signals run).
+
+    Text columns compare case-insensitively, as in the LMS's MySQL: the xAPI router looks its routes up
+    by ``backend_name="xapi"`` and the admin stores ``"xAPI"``.
+    """
     from django.apps import apps
-    from django.db import connection
+    from django.db import connection, models
 
     existing = set(connection.introspection.table_names())
-    with connection.schema_editor() as editor:
+    with connection.schema_editor() as editor, pytest.MonkeyPatch.context() as patch:
         for model in apps.get_app_config(app_label).get_models():
-            if model._meta.db_table not in existing:
-                editor.create_model(model)
+            if model._meta.db_table in existing:
+                editor.delete_model(model)  # made anew, with the collation
+            for field in model._meta.fields:
+                if type(field) is models.CharField and connection.vendor == "sqlite":
+                    patch.setattr(field, "db_collation", "NOCASE")
+            editor.create_model(model)
 
 
 @contextlib.contextmanager
@@ -416,6 +424,16 @@ class RalphLrs:
         found = [s for s in found if s.get("id") == statement_id]
         return found[0] if found else None
 
+    def group_alive(self):
+        """Whether any process of the server's group is left (zombies count until reaped)."""
+        try:
+            os.killpg(self.process.pid, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            return True
+        return True
+
     def stop(self):
         """End the server and its reloader (the whole process group); remove the folder."""
         if self.process.poll() is None:
@@ -427,9 +445,11 @@ class RalphLrs:
                 with contextlib.suppress(ProcessLookupError):
                     os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait(timeout=10)
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(self.process.pid, 0)  # anything left in the group?
-            os.killpg(self.process.pid, signal.SIGKILL)
+        deadline = time.monotonic() + 10
+        while self.group_alive() and time.monotonic() < deadline:  # the server the reloader started
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(self.process.pid, signal.SIGKILL)
+            time.sleep(0.1)
         self.log.close()
         shutil.rmtree(self.folder, ignore_errors=True)
 

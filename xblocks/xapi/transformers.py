@@ -9,6 +9,7 @@ An event whose fields are missing or of the wrong type is skipped with a warning
 """
 
 import logging
+import uuid
 
 from django.conf import settings
 from event_routing_backends.helpers import get_uuid5
@@ -84,7 +85,7 @@ class FacilitatorTransformer(XApiTransformer):
     def _verb(self):
         """Read by ``XApiTransformer.get_verb`` (which keeps its openedx-filters hook)."""
         iri, display = self.choose_verb()
-        return Verb(id=iri, display=LanguageMap({constants.EN: display}))
+        return Verb(id=iri, display=LanguageMap({constants.EN_US: display}))
 
     def get_event_id(self):
         """A stable id from verb, actor, time and object (two parts of one block may share a timestamp)."""
@@ -158,8 +159,16 @@ class VideoTransformer(FacilitatorTransformer):
         )
 
     def context_extensions(self):
+        extensions = {v.VIDEO_SESSION_ID: self.video_session_id()}
         duration = self.data.get("duration")
-        return {v.VIDEO_LENGTH: float(duration)} if duration else {}
+        if duration:
+            extensions[v.VIDEO_LENGTH] = float(duration)
+        return extensions
+
+    def video_session_id(self):
+        """The video profile's session id (a UUID): the LMS session, else the learner, with this video."""
+        who = self.extract_sessionid() or self.extract_username_or_userid()
+        return str(uuid.uuid5(uuid.NAMESPACE_URL, f"{self.block_iri}#{who}"))
 
 
 @XApiTransformersRegistry.register(v.VIDEO_PROGRESS)
