@@ -831,15 +831,13 @@ def import_course(export_path, out, base=None, manifest_path=None, into=False):
             if candidate.exists():
                 shutil.rmtree(candidate)
             if into:
-                top = out.resolve()
-                shutil.copytree(
-                    out,
-                    candidate,
-                    symlinks=True,
-                    ignore=lambda folder, names: ["olx"] if Path(folder).resolve() == top else [],
-                )
+                shutil.copytree(out, candidate, symlinks=True, ignore=_top_olx_folder(out))
                 _remove_unreferenced(out, candidate, base_info, importer)
             _write_candidate(importer, candidate, base_info.root, static)
+            if not into:
+                from course.json_schema import write_schemas
+
+                write_schemas(candidate / "schemas")  # the files' yaml-language-server lines name them
             if base_info.root is not None:
                 _copy_referenced(base_info.root, candidate, importer.data)
                 for relative in _referenced_bodies(importer.data, importer.modules):
@@ -913,6 +911,16 @@ def _compare(export_files, built):
         a, b = first[part], second[part]
         found += [key for key in sorted(set(a) | set(b)) if a.get(key) != b.get(key)]
     return found
+
+
+def _top_olx_folder(out):
+    """A copytree ``ignore`` leaving out ``out/olx`` (rewritten from the export), and nothing deeper."""
+    top = Path(out).resolve()
+
+    def ignore(folder, names):
+        return ["olx"] if Path(folder).resolve() == top else []
+
+    return ignore
 
 
 def _remove_unreferenced(out, candidate, base_info, importer):

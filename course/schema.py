@@ -374,3 +374,209 @@ QUESTION_KINDS = ("single", "multiple", "true_false")
 SHOW_ANSWERS = ("always", "after_pass_or_last_attempt", "never")
 SCORING = ("best", "last")
 STAGES = ("planning", "emerging", "sustaining")
+
+# --- for editors: what each key means, the allowed values and ranges (``course.json_schema``) ---------
+
+ENUMS = {
+    ("a question", "kind"): QUESTION_KINDS,
+    ("a checkpoint_quiz block", "show_answers"): SHOW_ANSWERS,
+    ("a checkpoint_quiz block", "scoring"): SCORING,
+    ("a stage_toolkit block", "stage"): STAGES,
+}
+
+# (spec name, key) -> (minimum, maximum, minimum excluded): the ranges ``course.source`` checks
+RANGES = {
+    ("grading", "pass_mark"): (0, 1, True),
+    ("an assignment type", "weight"): (0, 1, True),
+    ("an assignment type", "drop_count"): (0, None, False),
+    ("an assignment type", "min_count"): (0, None, False),
+    ("a chaptered_video block", "completion_threshold"): (0, 1, True),
+    ("a checkpoint_quiz block", "pass_ratio"): (0, 1, False),
+    ("a checkpoint_quiz block", "max_attempts"): (0, 100, False),
+    ("a checkpoint_quiz block", "weight"): (0, 1000, True),
+    ("a question", "weight"): (0, 1000, True),
+    ("a reflection", "max_length"): (1, 10000, False),
+}
+
+DESCRIPTIONS = {
+    "the course file": {
+        "title": "The course title learners see (Studio's display name).",
+        "org": "The organization part of the course key (e.g. NGSP).",
+        "number": "The course number part of the course key (e.g. Facilitator).",
+        "run": "The run part of the course key (e.g. 2026); also the url_name of the course in the OLX.",
+        "language": "The course language code (default en).",
+        "start": "The course start date, YYYY-MM-DD (or YYYY-MM-DDTHH:MM:SSZ).",
+        "end": "The course end date, YYYY-MM-DD (or YYYY-MM-DDTHH:MM:SSZ); after start.",
+        "image": "The course image: a file in static/ (e.g. course-image.png).",
+        "overview": "The about page: an HTML or Markdown file in bodies/.",
+        "short_description": "One or two sentences for the course catalog.",
+        "effort": "The expected effort, as text (e.g. 10:00).",
+        "sources": "The sources file (sources.yaml): the pages and passages quiz questions rest on.",
+        "grading": "The grading policy: the pass mark and one entry per assignment type.",
+        "modules": "The module files, in course order (paths like modules/01-welcome.yaml).",
+        "policy": "Course settings kept from a Studio export that the source does not model (policy.json).",
+        "olx": "Attributes Studio wrote on the course element, kept from an import.",
+        "olx_xml": "Elements Studio put in the course besides chapters (<wiki slug>), kept from an import.",
+    },
+    "grading": {
+        "pass_mark": "The share of the grade that passes the course: above 0, at most 1 (0.7 = 70%).",
+        "assignment_types": "One entry per assignment type (units name it in grade_as); weights add up to 1.",
+        "cutoffs": "Letter grades (name: share), when the course has more than Pass (from Studio).",
+    },
+    "an assignment type": {
+        "type": "The name units use in grade_as (e.g. Checkpoint).",
+        "short_label": "The short label in the learner's progress chart (e.g. CP).",
+        "weight": "This type's share of the grade: above 0, at most 1.",
+        "drop_count": "How many of the lowest scores are dropped (default 0).",
+        "min_count": "How many assignments of this type Studio expects (default: the units graded as it).",
+    },
+    "the sources file": {
+        "pages": "The source pages (copies of the seed pages in pages/).",
+        "passages": "Passages quoted word for word from the pages; quiz questions name one as their source.",
+    },
+    "a source page": {
+        "id": "The page's id (lowercase letters, digits and '-').",
+        "file": "The page's text file in the course folder (e.g. pages/000_....txt).",
+        "title": "The page title, shown with each question's source.",
+    },
+    "a passage": {
+        "id": "The passage id questions name in source.",
+        "page": "The id of the page it is quoted from.",
+        "where": "Where on the page (shown to learners with the title).",
+        "quote": "The words, exactly as on the page (checked).",
+    },
+    "a module": {
+        "id": "The module's id (the chapter url_name in the OLX).",
+        "title": "The module title (leave it out for a session module: the manifest gives it).",
+        "session": "For a session module: the session id in the media manifest (title, length, chapters).",
+        "olx": "Attributes Studio wrote on the chapter, kept from an import.",
+        "units": "The units of the module, in order.",
+    },
+    "a unit": {
+        "id": "The unit's id (the sequential url_name in the OLX).",
+        "title": "The unit title.",
+        "grade_as": "The assignment type this unit is graded as (one of grading.assignment_types).",
+        "olx": "Attributes Studio wrote on the sequential (due, show_correctness...), kept from an import.",
+        "blocks": "The blocks of the unit, in order (one vertical, <id>-unit).",
+        "verticals": "Instead of blocks: the unit's verticals, when it has several (from Studio).",
+    },
+    "a vertical": {
+        "id": "The vertical's url_name.",
+        "title": "The vertical's title (Studio's unit name).",
+        "olx": "Attributes Studio wrote on the vertical, kept from an import.",
+        "blocks": "The blocks of the vertical, in order.",
+    },
+    "an html block": {
+        "type": "html",
+        "id": "The block's id (url_name in the OLX).",
+        "title": "The block title.",
+        "body": "The text: an HTML (.html) or Markdown (.md) file in bodies/.",
+        "authored": "true when the wording was written for this course (not quoted from the sources).",
+        "sources": "Passage ids the text rests on.",
+        "olx": "Attributes Studio wrote on the html element, kept from an import.",
+    },
+    "a chaptered_video block": {
+        "type": "chaptered_video",
+        "id": "The block's id (url_name and module_id in the OLX).",
+        "session": "The session id in the media manifest: title, length, sources, captions, chapters.",
+        "completion_threshold": "The share of each chapter to watch for it to count: above 0, at most 1.",
+        "poster": "A poster image in static/.",
+        "chapters": "The video's own chapters (kept from a Studio edit) instead of the manifest's.",
+    },
+    "a video chapter": {
+        "start": "Where the chapter starts: H:MM:SS (quoted), MM:SS or seconds.",
+        "title": "The chapter title.",
+        "summary": "A short summary shown under the title.",
+    },
+    "a checkpoint_quiz block": {
+        "type": "checkpoint_quiz",
+        "id": "The block's id (url_name and module_id in the OLX).",
+        "title": "The quiz title.",
+        "authored": "true: the questions are written for this course (each names its source passage).",
+        "pass_ratio": "The share of points that passes: 0 to 1 (default 0.8).",
+        "max_attempts": "Attempts allowed, 0 for unlimited (default 3).",
+        "weight": "Points the quiz is worth in the grade (default 1).",
+        "shuffle": "Shuffle the choices per learner (default true).",
+        "shuffle_questions": "Shuffle the question order per learner (default false).",
+        "show_answers": "When learners see the correct answers.",
+        "scoring": "Which attempt counts: the best or the last.",
+        "questions": "The questions, in order.",
+    },
+    "a question": {
+        "id": "The question id, unique in the quiz.",
+        "kind": "single (one correct choice), multiple (one or more), true_false (answer: true/false).",
+        "prompt": "The question text.",
+        "source": "The id of the passage the question rests on (sources.yaml).",
+        "explanation": "Shown with the answers.",
+        "weight": "Points for this question (default 1).",
+        "partial_credit": "multiple only: right minus wrong choices, floored at 0 (default false).",
+        "answer": "true_false only: the right answer.",
+        "choices": "single and multiple: at least two choices; mark the right ones correct: true.",
+    },
+    "a choice": {
+        "id": "The choice id (a, b, c...).",
+        "text": "The choice text.",
+        "correct": "true for a right choice.",
+        "feedback": "Shown when this choice is picked and answers are shown.",
+    },
+    "a stage_toolkit block": {
+        "type": "stage_toolkit",
+        "id": "The block's id (url_name and module_id in the OLX).",
+        "title": "The toolkit title.",
+        "stage": "The partnership stage: planning, emerging or sustaining.",
+        "authored": "true: the steps, checklist and prompts are written for this course.",
+        "overview": "The overview: an HTML or Markdown file in bodies/.",
+        "steps": "The steps to take, in order; each may link to a session chapter.",
+        "resources": "Links and documents.",
+        "checklist": "Items learners tick as they act (at least one).",
+        "reflections": "Prompts learners answer in writing.",
+    },
+    "a step": {
+        "id": "The step id.",
+        "title": "The step title.",
+        "session": "The session that teaches it (media manifest id).",
+        "chapter": "The chapter title in that session (as in the manifest).",
+        "text": "What to do.",
+    },
+    "a resource": {
+        "id": "The resource id.",
+        "title": "The link text.",
+        "href": "https://... or /static/<file>.",
+        "kind": "What it is: pdf, link, video, document, spreadsheet, slides or page.",
+    },
+    "a checklist item": {"id": "The item id.", "text": "What the learner confirms."},
+    "a reflection": {
+        "id": "The reflection id.",
+        "prompt": "The question learners answer.",
+        "max_length": "The longest answer in characters: 1 to 10000 (default 2000).",
+        "required": "true when the toolkit counts as done only with an answer (default false).",
+    },
+    "a facilitator_progress block": {
+        "type": "facilitator_progress",
+        "id": "The block's id (url_name and module_id in the OLX).",
+        "title": "The progress page title.",
+    },
+    "an olx block": {
+        "type": "olx: a block kept as Studio wrote it (a type this course does not author).",
+        "id": "The block's url_name.",
+        "file": "Its OLX file: olx/<block type>/<url_name>.xml (written back unchanged by build).",
+    },
+}
+
+# Which spec the entries of a list key (or the value of a mapping key) follow.
+NESTED = {
+    ("the course file", "grading"): GRADING,
+    ("grading", "assignment_types"): ASSIGNMENT_TYPE,
+    ("the sources file", "pages"): PAGE,
+    ("the sources file", "passages"): PASSAGE,
+    ("a module", "units"): UNIT,
+    ("a unit", "verticals"): VERTICAL,
+    ("a chaptered_video block", "chapters"): VIDEO_CHAPTER,
+    ("a checkpoint_quiz block", "questions"): QUESTION,
+    ("a question", "choices"): CHOICE,
+    ("a stage_toolkit block", "steps"): STEP,
+    ("a stage_toolkit block", "resources"): RESOURCE,
+    ("a stage_toolkit block", "checklist"): CHECKLIST_ITEM,
+    ("a stage_toolkit block", "reflections"): REFLECTION,
+}
+BLOCK_LISTS = {("a unit", "blocks"), ("a vertical", "blocks")}

@@ -236,7 +236,9 @@ def test_into_updates_the_source_in_place_keeping_untouched_files_and_comments(e
     ):
         assert after[name] == before[name], name
     welcome = after["modules/01-welcome.yaml"].decode()
-    assert welcome.startswith("# Welcome: what sector partnerships are and why they matter")
+    assert welcome.startswith(
+        "# yaml-language-server: $schema=../schemas/module.schema.json\n# Welcome: what"
+    )
     assert '        # Markdown: every "> " quotation is checked word for word' in welcome
     assert (
         "sources: [sp-definition, sp-composition, sp-goals, sp-regions, sp-industry-driven, series,\n"
