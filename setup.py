@@ -15,10 +15,11 @@ BLOCKS = {
 
 # Tools for trainers, operators and developers: never installed into the LMS by the blocks themselves.
 COURSE = ["markdown-it-py>=3", "ruamel.yaml>=0.18"]
-PREVIEW = ["xblock-sdk>=0.14", "XBlock[django]>=5.2.0", "Django>=4.2", *COURSE]
+# Open edX's completion store, keys and event tracker: the preview runs the LMS's completion loop with them.
+OPENEDX = ["edx-completion>=4.7.11", "edx-opaque-keys>=3.0.0", "event-tracking>=3.0.0"]
+PREVIEW = ["xblock-sdk>=0.14", "XBlock[django]>=5.2.0", "Django>=4.2", *OPENEDX, *COURSE]
 MEDIA = ["ffmpeg-python>=0.2.0", "imageio-ffmpeg>=0.5"]
 XAPI = ["edx-event-routing-backends>=9.3"]
-PLATFORM_TEST = ["edx-completion>=4.7.11", "edx-opaque-keys>=3.0.0", "event-tracking>=3.0.0"]
 EXTRAS = {
     "course": COURSE,  # validate, build, import, schema
     "preview": PREVIEW,  # the workbench preview
@@ -34,7 +35,6 @@ EXTRAS = {
         "jsonschema>=4.0",
         "ralph-malph[cli,lrs]>=5.0",
         "requests>=2.31",
-        *PLATFORM_TEST,
         *PREVIEW,
         *MEDIA,
         *XAPI,
