@@ -156,7 +156,8 @@ def test_quiz_attempts_carry_scaled_score_and_success(made):
 def test_toolkit_statements_say_what_was_checked_or_opened(made):
     checked = of(made, v.TOOLKIT_ITEM_CHECKED)
     seen = [
-        (e["username"], s["verb"]["display"]["en-US"], s["object"]["id"].rsplit("/", 2)[-2:]) for e, s in checked
+        (e["username"], s["verb"]["display"]["en-US"], s["object"]["id"].rsplit("/", 2)[-2:])
+        for e, s in checked
     ]
     assert ("cy", "completed", ["item", "industry"]) in seen and (
         "cy",
@@ -233,6 +234,8 @@ MUTATIONS = {
     "no module_id": lambda e, t: e["data"].pop("module_id"),
     "no usage key": lambda e, t: e["context"]["module"].pop("usage_key"),
     "no course": lambda e, t: e["context"].pop("course_id"),
+    "course id not a course key": lambda e, t: e["context"].__setitem__("course_id", "../../etc/passwd"),
+    "usage key not a usage key": lambda e, t: e["context"]["module"].__setitem__("usage_key", "<b>x</b> y"),
     "no learner": lambda e, t: [e.pop("username"), e["context"].pop("user_id")],
 }
 
@@ -357,3 +360,24 @@ def test_tools_are_required_under_ci():
             [sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, timeout=60, env=env
         )
         assert done.stdout.startswith(expected), (done.stdout, done.stderr[-1500:])
+
+
+def test_the_lms_event_pipeline_makes_statements_and_skips_malformed_events(lms, made, caplog):
+    """Through event-tracking as the LMS emits a block's event: router, processors, our transformer."""
+    from django.contrib.auth import get_user_model
+    from eventtracking import tracker
+
+    event, _statement = of(made, v.VIDEO_PROGRESS)[0]
+    context = {**event["context"], "user_id": get_user_model().objects.get(username="ana").pk}
+    bad = {**event["data"], "coverage": float("nan")}
+    with caplog.at_level(logging.INFO):
+        with tracker.get_tracker().context("edx.test.xapi", context):
+            tracker.emit(v.VIDEO_PROGRESS, dict(event["data"]))
+            tracker.emit(v.VIDEO_PROGRESS, bad)
+    made_now = [json.loads(r.getMessage()) for r in caplog.records if r.name == "xapi_tracking"]
+    assert len(made_now) == 1 and made_now[0]["verb"]["id"] == v.PROGRESSED[0]
+    assert made_now[0]["actor"]["account"]["name"] == lms.anonymous_id("ana")
+    warnings = [r.getMessage() for r in caplog.records if r.name == "xblocks.xapi.transformers"]
+    assert warnings == [
+        f'xAPI: skipped a {v.VIDEO_PROGRESS} event: "coverage" must be a number from 0 to 1, got nan'
+    ]

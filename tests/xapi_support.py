@@ -291,7 +291,10 @@ def lms_environment(django_db_blocker):
     ]
     eager = current_app.conf.task_always_eager
     previous_tracker = tracker.get_tracker() if "default" in tracker.TRACKERS else None
-    with override_settings(INSTALLED_APPS=installed, LMS_ROOT_URL=LMS_ROOT_URL, **values):
+    # no tracker-level processors, as in the LMS (its legacy field mapping runs in the log backend only)
+    with override_settings(
+        INSTALLED_APPS=installed, LMS_ROOT_URL=LMS_ROOT_URL, EVENT_TRACKING_PROCESSORS=[], **values
+    ):
         from django.contrib.auth import get_user_model
         from django.utils import timezone
         from edx_django_utils.cache import TieredCache

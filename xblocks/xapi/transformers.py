@@ -62,14 +62,33 @@ class FacilitatorTransformer(XApiTransformer):
 
     @property
     def data(self):
-        return self.event.get("data")
+        """The event's fields: ``data`` in the LMS pipeline and in logs read by event-routing-backends;
+        ``event`` if a tracker-level legacy field mapping renamed it."""
+        data = self.event.get("data")
+        return self.event.get("event") if data is None and isinstance(self.event.get("event"), dict) else data
 
     def problem(self):
         """What is wrong with the event (one line), or None."""
         found = checks.context_problem(self.event) or checks.problem(self.event_name, self.data)
         if found is None and not self.extract_username_or_userid():
             found = "no username or user_id says whose event it is"
-        return found
+        return found or self.key_problem()
+
+    def key_problem(self):
+        """The course id and usage key must parse as Open edX keys (they become the statement's IRIs)."""
+        from opaque_keys import InvalidKeyError
+        from opaque_keys.edx.keys import CourseKey, UsageKey
+
+        context = self.event["context"]
+        for label, parse, value in (
+            ("context.course_id", CourseKey.from_string, context["course_id"]),
+            ("context.module.usage_key", UsageKey.from_string, context["module"]["usage_key"]),
+        ):
+            try:
+                parse(value)
+            except InvalidKeyError:
+                return f'"{label}" is not an Open edX key: {value[:80]!r}'
+        return None
 
     def transform(self):
         """The statement, or None (with a warning naming the event type) when the event is malformed."""
