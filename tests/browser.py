@@ -139,6 +139,7 @@ def _driver(preview_server):
         f"--user-data-dir={profile}",
     ):
         options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})  # console errors: console_errors()
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     driver.set_page_load_timeout(60)
     yield driver
@@ -152,6 +153,12 @@ def browser(_driver, preview_server):
     _driver.preview = preview_server
     _driver.delete_all_cookies()
     return _driver
+
+
+def console_errors(driver):
+    """The console's SEVERE entries (errors, failed loads) since the last read, as messages (reading empties
+    the log). The driver keeps the browser log (``goog:loggingPrefs``)."""
+    return [entry["message"] for entry in driver.get_log("browser") if entry.get("level") == "SEVERE"]
 
 
 def screenshot(driver, name):
