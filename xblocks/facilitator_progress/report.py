@@ -89,12 +89,8 @@ _KNOWN_TYPES = {
     GRADE_EVENT,
 }
 _OWN_PREFIX = f"edx.{PROGRESS_BLOCK}."
-# Bytes every line that can name the course of a block event holds (the first look for the course).
-_BLOCK_EVENT_MARKS = (
-    *(f"edx.{block}.".encode() for block in (VIDEO, QUIZ, TOOLKIT, PROGRESS_BLOCK)),
-    GRADE_EVENT.encode(),
-    b"\\u",
-)
+# Bytes every line naming the course of a block event holds: its type starts with "edx." (the first look).
+_BLOCK_EVENT_MARKS = (b"edx.",)
 # A usage key as edx-opaque-keys writes it for a course-v1 course (BlockUsageLocator, no branch/version).
 _BLOCK_KEY = re.compile(r"block-v1:([^+@:]+\+[^+@]+\+[^+@]+)\+type@([^+@]+)\+block@([^+@]+)")
 
@@ -450,39 +446,46 @@ def _merge(tally, part):
 
 
 def mention_marks(course):
-    """``(course id bytes, escapes)`` for the byte search, or None when the course cannot be searched
-    for safely (a character JSON writes only escaped: quote, backslash, control characters)."""
+    """The byte forms a JSON writer gives the course id (usually just one: its UTF-8), or None when the
+    course cannot be searched for safely (a quote, backslash or control character in it)."""
     if not course or any(ch in course for ch in '"\\') or any(ord(ch) < 0x20 for ch in course):
         return None
-    escapes = (b"\\u", b"\\/") if "/" in course else (b"\\u",)
-    return (course.encode("utf-8"), *escapes)
+    forms = [course]
+    if not course.isascii():  # written as \\uXXXX by an ASCII-only writer (the LMS's json)
+        escaped = "".join(ch if ch.isascii() else _escape(ch) for ch in course)
+        forms += [
+            escaped,
+            re.sub(r"\\u[0-9a-f]{4}", lambda m: m.group().upper().replace("\\U", "\\u"), escaped),
+        ]
+    forms += [form.replace("/", "\\/") for form in forms if "/" in form]  # some writers escape slashes
+    return tuple(dict.fromkeys(form.encode("utf-8") for form in forms))
 
 
-def _marked_lines(data, start, end, marks, total):
-    """The lines of ``data[start:end]`` (``total`` whole lines, ``\\n`` between) holding any of ``marks``.
+def _escape(ch):
+    """``ch`` as JSON's ``\\uXXXX`` (a surrogate pair beyond the BMP)."""
+    code = ord(ch)
+    if code < 0x10000:
+        return f"\\u{code:04x}"
+    code -= 0x10000
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
 
-    Where few lines hold the first mark, jump from one to the next; where most do, split and test each."""
-    if data.count(marks[0], start, end) * 3 > total:
-        pieces = data[start:end].split(b"\n")
-        if len(marks) == 2:
-            first, second = marks
-            return [line for line in pieces if first in line or second in line]
-        return [line for line in pieces if any(mark in line for mark in marks)]
+
+def _marked_lines(block, start, end, marks):
+    """The lines of ``block[start:end]`` (whole lines, ``\\n`` between them) holding one of ``marks``:
+    a byte search from one mark to the next, so the lines without one are never split out."""
     found = []
-    find = data.find
-    rfind = data.rfind
+    find, rfind = block.find, block.rfind
     nexts = [find(mark, start, end) for mark in marks]
     pos = start
     while True:
-        hit = min((p for p in nexts if p >= 0), default=-1)
+        hit = min((p for p in nexts if p >= 0), default=-1) if len(nexts) > 1 else nexts[0]
         if hit < 0:
             return found
-        line_start = rfind(b"\n", pos, hit)
-        line_start = pos if line_start < 0 else line_start + 1
+        line_start = rfind(b"\n", pos, hit) + 1 or pos
         line_end = find(b"\n", hit, end)
         if line_end < 0:
             line_end = end
-        found.append(data[line_start:line_end])
+        found.append(block[line_start:line_end])
         pos = line_end + 1
         if pos > end:
             return found
@@ -492,8 +495,10 @@ def _marked_lines(data, start, end, marks, total):
 
 
 def _line_runs(read, on_error):
-    """Read blocks; yield ``(data, start, end, long_lines)``: ``data[start:end]`` holds whole lines with
-    ``\\n`` between them (none when ``end < start``), ``long_lines`` how many over-long lines were dropped."""
+    """Read blocks; yield ``(block, head, start, end, long_lines)``: ``head`` the line that ended first in
+    the block (begun in the blocks before; None when there is none), ``block[start:end]`` the other whole
+    lines with ``\\n`` between them (none when ``end < start``), ``long_lines`` how many over-long lines were
+    dropped. The lines are never split out here: a byte search may skip most of them."""
     carry = b""  # the start of a line whose end is in the next block
     skipping = False  # inside an over-long line: drop bytes up to its newline
     while True:
@@ -504,30 +509,26 @@ def _line_runs(read, on_error):
             block = b""
         if not block:
             if carry and not skipping:
-                yield carry, 0, len(carry), 0  # the last line, without a newline
+                yield b"", carry, 0, -1, 0  # the last line, without a newline
             return
-        start = 0
-        if skipping:
-            newline = block.find(b"\n")
-            if newline < 0:
-                continue  # still inside the long line
-            data, start, skipping = block, newline + 1, False
+        first = block.find(b"\n")
+        if first < 0:
+            head, start, end = None, 0, -1
+            carry = carry + block if not skipping else b""
         else:
-            data = carry + block if carry else block
+            end = block.rfind(b"\n")
+            start = first + 1
+            head = None if skipping else carry + block[:first]
+            skipping = False
+            carry = block[end + 1 :]
         long_lines = 0
-        end = data.rfind(b"\n")
-        if end < start:
-            carry = data[start:] if start else data
-        else:
-            carry = data[end + 1 :]
-            first = data.find(b"\n", start)
-            if first - start > MAX_LINE_BYTES:  # a long line that ends in this block
-                long_lines += 1
-                start = first + 1
+        if head is not None and len(head) > MAX_LINE_BYTES:  # a long line that ends in this block
+            head = None
+            long_lines += 1
         if len(carry) > MAX_LINE_BYTES:
             long_lines += 1
             carry, skipping = b"", True
-        yield data, start, end, long_lines
+        yield block, head, start, end, long_lines
 
 
 def find_course(paths):
@@ -535,10 +536,9 @@ def find_course(paths):
     for path in paths:
         raw_handle, reader = open_log(path)
         try:
-            for data, start, end, _long in _line_runs(reader.read, lambda err: None):
-                if end < start:
-                    continue
-                for line in _marked_lines(data, start, end, _BLOCK_EVENT_MARKS, 1 << 62):
+            for block, head, start, end, _long in _line_runs(reader.read, lambda err: None):
+                lines = [head] if head is not None and b"edx." in head else []
+                for line in lines + _marked_lines(block, start, end, _BLOCK_EVENT_MARKS):
                     try:
                         record = orjson.loads(line)
                     except (orjson.JSONDecodeError, RecursionError):
@@ -584,17 +584,21 @@ def _scan_file(tally, reader, raw_handle, bar, done_before, path, marks=None):
     def damaged(err):
         tally.notes.append(f"{os.path.basename(path)}: the compressed file ends early or is damaged ({err})")
 
-    for data, start, end, long_lines in _line_runs(reader.read, damaged):
+    for block, head, start, end, long_lines in _line_runs(reader.read, damaged):
         if long_lines:
             lines += long_lines
             skipped["too_long"] += long_lines
-        if end < start:
-            pieces = ()
-        elif marks is None:
-            pieces = (data[start:end] if start or end != len(data) else data).split(b"\n")
+        if marks is None:
+            pieces = block[start:end].split(b"\n") if end >= start else []
+            if head is not None:
+                pieces.insert(0, head)
         else:
-            total = data.count(b"\n", start, end) + 1
-            pieces = _marked_lines(data, start, end, marks, total)
+            pieces = _marked_lines(block, start, end, marks) if end >= start else []
+            total = block.count(b"\n", start, end) + 1 if end >= start else 0
+            if head is not None:
+                total += 1
+                if any(mark in head for mark in marks):
+                    pieces.insert(0, head)
             unnamed += total - len(pieces)
         if bar.enabled:
             bar.update(done_before + raw_handle.tell(), lines + unnamed)
