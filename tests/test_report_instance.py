@@ -372,6 +372,6 @@ def test_platform_completion_at_the_same_time_in_two_files(tmp_path):
     first.write_text(lines[0] + "\n")
     second.write_text(lines[1] + "\n")
     whole.write_text(lines[0] + "\n" + lines[1] + "\n")
-    assert scan([whole]).learners["ana"].modules["v"].completion == 0.25
+    assert scan([whole], course_id=COURSE_ID).learners["ana"].modules["v"].completion == 0.25
     for jobs in (1, 2):
-        assert scan([first, second], jobs=jobs).learners["ana"].modules["v"].completion == 0.25
+        assert scan([first, second], COURSE_ID, jobs=jobs).learners["ana"].modules["v"].completion == 0.25
