@@ -675,6 +675,16 @@ def _finish(importer, built_files):
         importer.data["policy"] = extra
 
 
+def _with_policy(importer, built_files):
+    """The built files with policy.json as it is once ``policy:`` (set by ``_finish``) is written."""
+    run, _settings, _policy, policy_path = importer.settings
+    if policy_path not in built_files or not importer.data.get("policy"):
+        return built_files
+    derived = json.loads(built_files[policy_path])
+    derived.setdefault(f"course/{run}", {}).update(importer.data["policy"])
+    return {**built_files, policy_path: json.dumps(derived).encode("utf-8")}
+
+
 def _leftovers(importer, built_files):
     """Files of the export that are no block, and that the build does not give back equal: kept as OLX."""
     unknown = []
@@ -850,12 +860,7 @@ def import_course(export_path, out, base=None, manifest_path=None, into=False):
             statics, _media = static_files(checked, [])
             built = course_files(checked, statics)
             _finish(importer, built)
-            _write_candidate(importer, candidate, base_info.root, static)
-            checked = validate(candidate, manifest_path)
-            if checked.problems:
-                break
-            built = course_files(checked, statics)
-            _leftovers(importer, built)
+            _leftovers(importer, _with_policy(importer, built))
             _write_candidate(importer, candidate, base_info.root, static)
             checked = validate(candidate, manifest_path)
             if checked.problems:

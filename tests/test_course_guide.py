@@ -39,8 +39,12 @@ def test_the_example_module_quiz_and_toolkit_validate(tmp_path):
     sources.write_text(sources.read_text(encoding="utf-8") + passage, encoding="utf-8")
     course = source / "course.yaml"
     text = course.read_text(encoding="utf-8")
-    course.write_text(text.replace("  - modules/08-readiness.yaml\n", "  - modules/08-readiness.yaml\n"
-                                   "  - modules/09-practice.yaml\n"), encoding="utf-8")
+    course.write_text(
+        text.replace(
+            "  - modules/08-readiness.yaml\n", "  - modules/08-readiness.yaml\n  - modules/09-practice.yaml\n"
+        ),
+        encoding="utf-8",
+    )
     checked = validate(source)
     assert [str(p) for p in checked.problems] == []
     assert [m.id for m in checked.course.modules][-1] == "practice"

@@ -90,12 +90,21 @@ def test_the_preview_follows_the_source(preview):
     tarball = preview.build / "course.tar.gz"
     first = tarball.read_bytes()
 
-    # a saved change shows on the next page load (no waiting: the page load checks the source)
+    # a saved change is rebuilt by the watching thread, with no page load
     edit(module, "\ntitle: Welcome\n", "\ntitle: Welcome aboard, facilitators\n")
+    deadline = time.monotonic() + 30
+    while tarball.read_bytes() == first and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert tarball.read_bytes() != first, "the watcher did not rebuild"
     page = preview.get(PAGE)
     assert "<h2>1. Welcome aboard, facilitators</h2>" in page
     good = tarball.read_bytes()
     assert good != first
+
+    # and the next page load shows it at once after a save (the page load checks the source)
+    edit(module, "\ntitle: Welcome aboard, facilitators\n", "\ntitle: Welcome aboard\n")
+    assert "<h2>1. Welcome aboard</h2>" in preview.get(PAGE)
+    good = tarball.read_bytes()
 
     # a broken source: its problems on the page, instead of the course; the last good build stays
     edit(module, "\nunits:\n", "\nunits: [\n")
@@ -108,7 +117,7 @@ def test_the_preview_follows_the_source(preview):
 
     # a wrong key is named with its line and column too, and hostile text stays text
     edit(module, "\nunits: [\n", "\nunits:\n")
-    edit(module, "\ntitle: Welcome aboard, facilitators\n", "\ntitle: Welcome\ntitel: Welcome\n")
+    edit(module, "\ntitle: Welcome aboard\n", "\ntitle: Welcome\ntitel: Welcome\n")
     edit(module, "\nid: welcome\n", '\nid: "<script>alert(1)</script>"\n')
     page = preview.get(PAGE)
     text = html.unescape(page)
