@@ -28,11 +28,15 @@ in ``jobs`` processes; each file gives a partial tally and the partials are merg
 files, whatever the number of jobs, so the report is the same byte for byte with 1 job or 8.
 
 Speed: with ``skip_unnamed`` (``report --course``) a line that does not contain the course id is counted
-and never parsed. That skips nothing the report would use: an event of the course holds the course id as a
-JSON string, written literally unless the writer escaped a character of it with ``\\uXXXX`` (or ``\\/``),
-and lines holding such an escape are parsed too. Every other line is parsed with orjson (strict: NaN and
-Infinity are refused) right in the loop; ``edx.chaptered_video.progress``, most of any log, is checked
-and folded inline there too. Times are compared as ISO-8601 strings, as the LMS writes them (UTC).
+(``unnamed``) and never parsed, nor even split out of its block: a byte search jumps from one mention of
+the course to the next. That skips nothing the report would use: an event of the course holds the course id
+as a JSON string, and the search looks for every form JSON writers give it (UTF-8 as is; ``\\uXXXX`` in
+lower or upper case where it is not ASCII, as the LMS's json writes it; ``\\/`` for a slash). A line that
+names the course only elsewhere (a referer) is parsed and rejected by the real check. A course id holding
+a quote, backslash or control character is not searched for: every line is parsed. Every line read is
+parsed with orjson (strict: NaN and Infinity are refused) right in the loop; ``edx.chaptered_video.progress``,
+most of any log, is checked and folded inline there too. Times are compared as ISO-8601 strings, as the
+LMS writes them (UTC).
 """
 
 import gzip
