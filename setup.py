@@ -19,7 +19,7 @@ COURSE = ["markdown-it-py>=3", "ruamel.yaml>=0.18"]
 OPENEDX = ["edx-completion>=4.7.11", "edx-opaque-keys>=3.0.0", "event-tracking>=3.0.0"]
 PREVIEW = ["xblock-sdk>=0.14", "XBlock[django]>=5.2.0", "Django>=4.2", *OPENEDX, *COURSE]
 MEDIA = ["ffmpeg-python>=0.2.0", "imageio-ffmpeg>=0.5"]
-XAPI = ["edx-event-routing-backends>=9.3"]
+XAPI = ["edx-event-routing-backends>=9.3", "edx-opaque-keys>=3.0.0"]
 EXTRAS = {
     "course": COURSE,  # validate, build, import, schema
     "preview": PREVIEW,  # the workbench preview
@@ -34,6 +34,7 @@ EXTRAS = {
         "ruff>=0.6",
         "jsonschema>=4.0",
         "ralph-malph[cli,lrs]>=5.0",
+        "bcrypt>=4.1",
         "requests>=2.31",
         *PREVIEW,
         *MEDIA,
@@ -82,6 +83,8 @@ setup(
     entry_points={
         "xblock.v1": [f"{tag} = {target}" for tag, target in BLOCKS.items()],
         "console_scripts": ["facilitator-course = scripts.cli:main"],
+        # The xAPI app: the LMS loads it as a plugin; it does nothing without edx-event-routing-backends.
+        "lms.djangoapp": ["facilitator_xapi = xblocks.xapi.apps:FacilitatorXapiConfig"],
     },
     classifiers=[
         "Framework :: Django",

@@ -13,39 +13,21 @@ import json
 
 import webob
 from xblock.fields import ScopeIds
-from xblock.reference.user_service import UserService, XBlockUser
-from xblock.runtime import DictKeyValueStore, KvsFieldData, MemoryIdManager, Runtime
+from xblock.reference.user_service import UserService
+from xblock.runtime import DictKeyValueStore, KvsFieldData, MemoryIdManager, NullI18nService, Runtime
 
-from xblocks.common.users import STAFF_ATTR, USERNAME_ATTR
+from scripts.preview.users import lms_shaped_user
 
 
-class FakeUserService(UserService):
-    """The LMS user service's shape: username and staff flag in ``opt_attrs``."""
+class HarnessUserService(UserService):
+    """This runtime's user service: the LMS's user shape (``lms_shaped_user``, shared with the preview)."""
 
     def __init__(self, user_id, staff):
-        user = XBlockUser(is_current_user=True, full_name=f"Learner {user_id}")
-        user.opt_attrs[USERNAME_ATTR] = str(user_id)
-        user.opt_attrs["edx-platform.user_id"] = str(user_id)
-        user.opt_attrs[STAFF_ATTR] = bool(staff)
-        super().__init__(user=user)
-        self._user = user
+        super().__init__()
+        self._user = lms_shaped_user(str(user_id), staff)
 
     def get_current_user(self):
         return self._user
-
-
-class FakeI18nService:
-    """Identity translations with the gettext API the LMS i18n service offers."""
-
-    @staticmethod
-    def gettext(text):
-        return text
-
-    @staticmethod
-    def ngettext(singular, plural, number):
-        return singular if number == 1 else plural
-
-    ugettext, ungettext = gettext, ngettext
 
 
 class MemoryRuntime(Runtime):
@@ -100,8 +82,8 @@ class Harness:
     def runtime(self, user="learner"):
         if user not in self._runtimes:
             services = {
-                "user": FakeUserService(user, self.is_staff(user)),
-                "i18n": FakeI18nService(),
+                "user": HarnessUserService(user, self.is_staff(user)),
+                "i18n": NullI18nService(),
                 **self.extra_services,
                 **{name: factory(user) for name, factory in self.user_services.items()},
             }

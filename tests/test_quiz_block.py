@@ -619,11 +619,15 @@ def test_shuffled_questions_keep_a_stable_order_per_learner_and_number_messages_
 
 
 def test_learner_text_goes_through_the_i18n_service(harness, monkeypatch):
-    from tests.runtime import FakeI18nService
+    from xblock.runtime import NullI18nService
 
-    monkeypatch.setattr(FakeI18nService, "gettext", staticmethod(lambda text: f"<<{text}>>"))
+    # The class answers gettext through NullTranslations (__getattr__): class attributes come first.
+    monkeypatch.setattr(NullI18nService, "gettext", staticmethod(lambda text: f"<<{text}>>"), raising=False)
     monkeypatch.setattr(
-        FakeI18nService, "ngettext", staticmethod(lambda one, many, n: f"<<{one if n == 1 else many}>>")
+        NullI18nService,
+        "ngettext",
+        staticmethod(lambda one, many, n: f"<<{one if n == 1 else many}>>"),
+        raising=False,
     )
     quiz = harness.parse(quiz_olx(max_attempts="1"))
     page = html.unescape(harness.render(quiz, user="ana"))

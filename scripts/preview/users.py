@@ -25,13 +25,13 @@ class PreviewUserService(UserService):
 
     def get_current_user(self):
         uid = str(getattr(self.runtime, "user_id", None) or "student_1")
-        user = XBlockUser(is_current_user=True, full_name=uid, emails=[f"{uid}@example.com"])
-        user.opt_attrs.update(
-            {
-                "xblock-workbench.user_id": uid,
-                "edx-platform.user_id": uid,
-                USERNAME_ATTR: uid,
-                STAFF_ATTR: is_staff_name(uid),
-            }
-        )
+        user = lms_shaped_user(uid, is_staff_name(uid))
+        user.opt_attrs["xblock-workbench.user_id"] = uid
         return user
+
+
+def lms_shaped_user(uid, staff):
+    """The ``XBlockUser`` the LMS user service answers: username, user id and staff flag in ``opt_attrs``."""
+    user = XBlockUser(is_current_user=True, full_name=uid, emails=[f"{uid}@example.com"])
+    user.opt_attrs.update({"edx-platform.user_id": uid, USERNAME_ATTR: uid, STAFF_ATTR: bool(staff)})
+    return user
