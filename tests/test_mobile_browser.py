@@ -135,3 +135,20 @@ def test_checklist_is_ticked_by_touch_and_kept(handset):
     )
     assert ticked == [True, False, True, False]
     screenshot(handset, "phone-toolkit")
+
+
+def test_staff_charts_keep_their_text_size_and_scroll_on_a_phone(handset):
+    open_page(handset, handset.preview.url(f"/scenario/facilitator_progress.0/?student={STAFF}"))
+    charts = handset.execute_script(
+        "return Array.prototype.map.call(document.querySelectorAll('.fp-chart-scroll'), function (box) {"
+        "  var svg = box.querySelector('svg');"
+        "  return {drawn: svg.width.baseVal.value, shown: svg.getBoundingClientRect().width,"
+        "          scrolls: box.scrollWidth > box.clientWidth, tabindex: box.getAttribute('tabindex')}; })"
+    )
+    assert charts, "the staff view draws its charts"
+    for chart in charts:
+        assert abs(chart["shown"] - chart["drawn"]) < 1  # not shrunk: 12 px labels stay 12 px
+        assert chart["tabindex"] == "0"  # a keyboard can scroll what does not fit
+    assert any(chart["scrolls"] for chart in charts)
+    width, client = handset.execute_script(HORIZONTAL)
+    assert width <= client
