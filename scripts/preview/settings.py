@@ -33,7 +33,8 @@ ROOT_URLCONF = "scripts.preview.urls"
 TEMPLATES[0]["DIRS"] = [str(Path(__file__).parent / "templates"), *TEMPLATES[0]["DIRS"]]
 # The course's own "/static/..." links are served as in the LMS; the workbench's files move aside.
 STATIC_URL = "/workbench-static/"
-ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
+# lms.localhost and apps.lms.localhost: the LMS and Learning MFE origins of the preview's MFE page (mfe.py).
+ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver", "lms.localhost", "apps.lms.localhost"]
 
 OUR_BLOCKS = ("chaptered_video", "checkpoint_quiz", "stage_toolkit", "facilitator_progress")
 # Show only this project's blocks on the index page (the SDK's sample blocks stay installed).
