@@ -29,7 +29,7 @@ with every other preview page.
 import logging
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseNotFound, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.views.decorators.csrf import ensure_csrf_cookie
 
@@ -51,8 +51,8 @@ MAX_STUDENT = 150
 
 
 def _text(status, message):
-    response = HttpResponse(message + "\n", status=status, content_type="text/plain; charset=utf-8")
-    return response
+    """A plain-text answer (never HTML: the message may quote what the request held)."""
+    return HttpResponse(message + "\n", status=status, content_type="text/plain; charset=utf-8")
 
 
 def _course_key():
@@ -67,8 +67,14 @@ def outline():
     return read_outline(build_dir() / "course", _course_key())
 
 
+def port(request):
+    """The port the browser used (the Host header's), else the server's."""
+    host = request.get_host()
+    return host.rsplit(":", 1)[1] if host.rsplit(":", 1)[-1].isdigit() and ":" in host else request.get_port()
+
+
 def origin(host, request):
-    return f"http://{host}:{request.get_port()}"
+    return f"http://{host}:{port(request)}"
 
 
 def mfe_unit_url(request, course, unit, jump_to=None, student=None):
@@ -162,7 +168,7 @@ def unit_page(request, course_id, sequence_id, unit_id):
             "iframe_src": iframe_url(request, course, unit, student, jump_to_id),
             "iframe_allow": IFRAME_ALLOW,
             "lms_origin": origin(LMS_HOST, request),
-            "whole_course_url": f"http://127.0.0.1:{request.get_port()}/scenario/{WHOLE_COURSE}/?"
+            "whole_course_url": f"http://127.0.0.1:{port(request)}/scenario/{WHOLE_COURSE}/?"
             + urlencode({"student": student}),
         },
     )
@@ -213,13 +219,13 @@ def xblock_view(request, usage_key):
 
     view = request.GET.get("view", "student_view")
     if view not in ("student_view", "public_view"):
-        return HttpResponseBadRequest(f"view must be student_view or public_view, not {view[:40]!r}")
+        return _text(400, f"view must be student_view or public_view, not {view[:40]!r}")
     course, problem = _read_outline_or_response()
     if problem:
         return problem
     unit = course.unit_by_key(usage_key)
     if unit is None:
-        return HttpResponseNotFound(f"No unit {usage_key[:200]!r} in {course.course_key}.")
+        return _text(404, f"No unit {usage_key[:200]!r} in {course.course_key}.")
     student = _student(request.GET.get("student")) or DEFAULT_STUDENT
     runtime = WorkbenchRuntime(student)
     try:
