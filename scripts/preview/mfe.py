@@ -62,6 +62,11 @@ def _course_key():
     return CourseKey.from_string(settings.PREVIEW_COURSE_ID)
 
 
+def mfe_home_path():
+    """``/learning/course/<course>/``: the preview's course in the MFE (opens its first unit)."""
+    return f"/learning/course/{_course_key()}/"
+
+
 def outline():
     """The built course's outline in the preview's course (raises OutlineError when it is not built)."""
     return read_outline(build_dir() / "course", _course_key())

@@ -72,6 +72,9 @@ def run(args):
         )
         print(f"Watching {args.source} ({state}); saved changes show on the next page load.")
     print(f"Preview at http://{args.host}:{args.port}/  (learners: ?student=NAME; staff: ?student=staff_1)")
+    from scripts.preview.mfe import MFE_HOST, mfe_home_path
+
+    print(f"As the Learning MFE shows it: http://{MFE_HOST}:{args.port}{mfe_home_path()}")
     print(f"Tracking log: {var_dir() / 'tracking.log'}   Ctrl-C stops the server.", flush=True)
     try:
         call_command("runserver", f"{args.host}:{args.port}", use_reloader=False, verbosity=0)
