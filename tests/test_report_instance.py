@@ -375,3 +375,19 @@ def test_platform_completion_at_the_same_time_in_two_files(tmp_path):
     assert scan([whole], course_id=COURSE_ID).learners["ana"].modules["v"].completion == 0.25
     for jobs in (1, 2):
         assert scan([first, second], COURSE_ID, jobs=jobs).learners["ana"].modules["v"].completion == 0.25
+
+
+def test_generator_mixes_other_courses_at_the_share_asked(tmp_path, capsys):
+    from scripts.gen_tracking_log import main as gen_main
+
+    path = tmp_path / "mixed.log"
+    truth = generate(
+        path, learners=6, seed=4, events=4000, corrupt_rate=0.0, other_share=0.75, completion_share=1.0
+    )
+    named = sum(1 for line in path.open("rb") if COURSE_ID.encode() in line)
+    assert truth.lines == 4000 and truth.instance == pytest.approx(3000, abs=30)
+    assert (
+        named == truth.lines - truth.instance - truth.other_course + truth.mentions and truth.completion > 0
+    )
+    assert gen_main([str(tmp_path / "x.log"), "--other-share", "1.5"]) == 2
+    assert "--other-share must be from 0 to 0.99" in capsys.readouterr().err

@@ -578,6 +578,7 @@ def _scan_file(tally, reader, raw_handle, bar, done_before, path, marks=None):
     With ``marks`` only the lines holding one of them are parsed; the others are counted as unnamed."""
     learners = tally.learners
     skipped = tally.skipped
+    other_courses = tally.other_courses
     loads, parse_errors = orjson.loads, (orjson.JSONDecodeError, RecursionError)
     apply = _apply
     course = tally.course_id
@@ -654,6 +655,10 @@ def _scan_file(tally, reader, raw_handle, bar, done_before, path, marks=None):
                             used += 1
                         else:
                             skipped["invalid"] += 1
+                        continue
+                    if type(cid) is str and cid and course is not None and cid != course:
+                        other_courses[cid] += 1  # another course's progress (most lines of an instance)
+                        skipped["other_course"] += 1
                         continue
             reason = apply(tally, record, course)
             if reason:
