@@ -58,6 +58,11 @@ def run(args):
         return 1
     setup_django()
     migrate()
+    # Load every page before serving: the workbench loads them on the first request, and a second request
+    # arriving meanwhile (a slow start) would list only those loaded so far, the built course left out.
+    from workbench.scenarios import get_scenarios
+
+    get_scenarios()
     from django.core.management import call_command
 
     if args.watch:
