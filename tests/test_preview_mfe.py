@@ -139,6 +139,8 @@ def test_the_lms_unit_page_renders_the_units_blocks_and_reports_its_size(preview
     assert page.count('data-block-type="chaptered_video"') == 1 and "ChapteredVideoInit" in page
     assert 'id="b-session-3-reading"' in page  # the unit's reading, after the video
     assert "course-unit-head" not in page  # the whole-course page's own heading and links are left out
+    # The reading's link to the checkpoint leaves the unit as in the LMS: through jump_to_id, on the top page.
+    assert f'target="_top" href="/courses/{COURSE}/jump_to_id/session-3-checkpoint"' in page
     assert "plugin.resize" in page and "studentId = 'ana'" in page
     assert "csrftoken" in response.cookies
 

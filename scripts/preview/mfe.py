@@ -27,6 +27,7 @@ with every other preview page.
 """
 
 import logging
+import re
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 from django.http import HttpResponse, HttpResponseRedirect
@@ -46,6 +47,9 @@ IFRAME_ALLOW = (
 )
 IFRAME_PARAMS = {"recheck_access": "1", "show_bookmark": "0", "show_title": "0", "view": "student_view"}
 STUDENT_COOKIE = "preview_student"
+# The whole-course page turns an HTML body's /jump_to_id/<id> link into an anchor "#u-<unit>"; a unit page
+# links to /courses/<course>/jump_to_id/<unit> instead, as the LMS renders /jump_to_id/ links.
+UNIT_ANCHOR = re.compile(r'href="#u-([a-z0-9][a-z0-9-]*)"')
 DEFAULT_STUDENT = "student_1"
 MAX_STUDENT = 150
 
@@ -240,9 +244,13 @@ def xblock_view(request, usage_key):
     page = Fragment()
     bodies = []
     for child_id in vertical.children[1:]:  # after the unit's heading (the MFE shows its own)
-        frag = runtime.get_block(child_id).render("student_view", {})
+        child = runtime.get_block(child_id)
+        frag = child.render("student_view", {})
         page.add_fragment_resources(frag)
-        bodies.append(frag.body_html())
+        body = frag.body_html()
+        if child.scope_ids.block_type == "html_demo":  # an HTML body: its links into the course, as the LMS
+            body = UNIT_ANCHOR.sub(f'href="/courses/{course.course_key}/jump_to_id/\\1"', body)
+        bodies.append(body)
     return render(
         request,
         "preview_mfe/unit.html",
