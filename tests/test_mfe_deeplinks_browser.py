@@ -18,6 +18,7 @@ from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
+from tests.a11y import axe_source, serious_violations
 from tests.browser import REPO, screenshot
 
 pytestmark = pytest.mark.browser
@@ -122,6 +123,12 @@ def test_the_mfe_page_frames_a_unit_as_the_learning_mfe_does(browser):
     assert src.path == "/xblock/block-v1:NGSP+Facilitator+preview+type@vertical+block@welcome-about-unit"
     assert "jumpToId" not in src.query and not src.fragment
     assert "Unit 1 of 18" in browser.find_element(By.CSS_SELECTOR, ".mfe-position").text
+    # WCAG 2.1 AA as the rest of the preview: no serious or critical axe-core finding, page or unit.
+    axe = axe_source()
+    assert serious_violations(browser, axe) == []
+    browser.switch_to.frame(frame)
+    assert serious_violations(browser, axe) == []
+    browser.switch_to.default_content()
     # The height follows the unit page's own: no scrolling inside the frame, nothing cut off.
     browser.switch_to.frame(frame)
     inner = browser.execute_script("return document.getElementById('content').offsetHeight;")
