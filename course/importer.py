@@ -25,6 +25,7 @@ and layout of what did not change.
 
 import datetime
 import json
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -38,7 +39,7 @@ from course.schema import ID_PATTERN, URL_NAME_PATTERN
 
 OUR_BLOCKS = ("chaptered_video", "checkpoint_quiz", "stage_toolkit", "facilitator_progress")
 STRUCTURE = {"course": "chapter", "chapter": "sequential", "sequential": "vertical"}
-DERIVED_SETTINGS = ("display_name", "start", "end", "course_image", "language")
+TAG_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]{0,99}$")
 
 
 class ImportError_(Exception):
@@ -413,6 +414,8 @@ class _Importer:
     # --- blocks --------------------------------------------------------------------------------------------
 
     def block(self, pointer, where):
+        if not TAG_PATTERN.match(pointer.tag):
+            raise ImportError_(f"{where}: <{pointer.tag}> is not a block type name (letters, digits, _ . -)")
         url_name = pointer.get("url_name") or ""
         if not URL_NAME_PATTERN.match(url_name):
             raise ImportError_(f'{where}: <{pointer.tag}> has no usable url_name ("{url_name}")')
@@ -444,6 +447,8 @@ class _Importer:
         for node in element.iter():
             if not isinstance(node.tag, str):
                 continue
+            if not TAG_PATTERN.match(node.tag):
+                raise ImportError_(f"{path}: <{node.tag}> is not an element name this course can keep")
             if node is not element and node.get("url_name") and is_pointer(node, self.files):
                 child = self.xml(f"{node.tag}/{node.get('url_name')}.xml")
                 child.set("url_name", node.get("url_name"))

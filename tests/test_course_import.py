@@ -443,6 +443,18 @@ def test_entities_are_not_expanded(tmp_path, capsys):
     assert not (tmp_path / "src").exists()
 
 
+def test_a_namespaced_block_tag_never_becomes_a_path(shipped_build, tmp_path, capsys):
+    files = read_tree(shipped_build / "course")
+    files["vertical/welcome-how-unit.xml"] = files["vertical/welcome-how-unit.xml"].replace(
+        b"</vertical>", b'<x:problem xmlns:x="http://a/../../../tmp" url_name="p1"/></vertical>'
+    )
+    export = tmp_path / "export.tar.gz"
+    export.write_bytes(tarball(files))
+    assert run("import", export, "--out", tmp_path / "out") == 1
+    assert "<{http://a/../../../tmp}problem> is not a block type name" in capsys.readouterr().err
+    assert sorted(os.listdir(tmp_path)) == ["export.tar.gz"]
+
+
 def test_tar_members_are_read_without_extraction(tmp_path):
     raw = io.BytesIO()
     with tarfile.open(fileobj=raw, mode="w:gz") as tar:
