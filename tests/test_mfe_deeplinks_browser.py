@@ -10,6 +10,7 @@ import json
 import os
 import subprocess
 import sys
+import urllib.request
 import uuid
 from urllib.parse import parse_qs, urlencode, urlsplit
 
@@ -240,6 +241,9 @@ def test_continue_opens_session_3_at_the_learners_resume_point(browser):
         except StaleElementReferenceException:
             return False
 
+    # The learner's state is the preview's: the whole-course page (127.0.0.1) offers the same Continue.
+    with urllib.request.urlopen(browser.preview.url(f"/scenario/whole_course/?student={student}")) as page:
+        assert "Resume Session 3: The Launch and Afterparty at 42:10" in page.read().decode("utf-8")
     WebDriverWait(browser, 30).until(click_resume)
     browser.switch_to.default_content()
     WebDriverWait(browser, 30).until(lambda d: "session-3-watch-unit" in d.current_url)
@@ -263,6 +267,23 @@ def test_a_toolkit_watch_link_opens_session_3_at_its_chapter(browser):
     unit_frame(browser)
     assert_only_jump_to_id_reached_the_iframe(browser)
     wait_for_video_at(browser, 41 * 60, CHAPTER_5)  # chapter 5 starts at 0:41:00
+
+
+def test_a_watch_link_on_the_whole_course_page_opens_the_mfe_at_its_chapter(browser):
+    """From the preview's own pages (127.0.0.1) the jump lands in the MFE; the fragment carries the second."""
+    student = learner()
+    browser.get(browser.preview.url(f"/scenario/whole_course/?student={student}"))
+    link = WebDriverWait(browser, 30).until(
+        lambda d: d.find_element(By.XPATH, "//p[@class='tk-watch']/a[.='Watch: Session 3, chapter 5']")
+    )
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", link)
+    link.click()
+    WebDriverWait(browser, 30).until(lambda d: "session-3-watch-unit" in d.current_url)
+    assert urlsplit(browser.current_url).netloc == f"apps.lms.localhost:{browser.preview.port}"
+    unit_frame(browser)
+    assert_only_jump_to_id_reached_the_iframe(browser)
+    assert f"student={student}" in browser.find_element(By.ID, "unit-iframe").get_attribute("src")
+    wait_for_video_at(browser, 41 * 60, CHAPTER_5)
 
 
 def session_3_unit(browser, student, jump_to=True, fragment=""):
