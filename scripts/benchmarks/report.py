@@ -9,12 +9,17 @@ learners (only the density of progress reports differs).
 
 - ``report --course`` as a whole command (a fresh process, so start-up counts) against the floor, a
   ten-line script that finds the course's lines by byte search and parses only those with orjson; best of
-  three runs of each, taken in turn.
+  three runs of each, taken in turn. Both are one process on one core, so the target is judged on the CPU
+  time (user + system) of each whole process, which others' work on a shared machine does not inflate as
+  it does the wall-clock time (shown too; on an idle machine the two agree).
 - The four rotated logs with ``--jobs 2`` against ``--jobs 1`` (best of three each, in turn).
 - Peak memory (the whole command's peak RSS, and the scan's own allocations under tracemalloc) at 250,000
   and 1,000,000 lines.
-- The full scan (no ``--course``: every line parsed) in events per second, and against pandas
-  ``read_json(lines=True)`` in chunks plus a groupby for the figure the scan's hot path computes.
+- The full scan (no ``--course``: every line parsed) in lines per second, and against pandas
+  ``read_json(lines=True)`` in chunks plus a groupby for the figure the scan's hot path computes (CPU time
+  of this process, as above).
+The parallel row can only be wall-clock time: on a machine whose cores are busy with other work it reads
+low.
 The logs carry no corrupt lines here, since pandas stops at the first one; the report's own handling of
 them is in the tests.
 """
@@ -129,7 +134,7 @@ def _pandas_seconds(path):
 
     from xblocks.facilitator_progress.report import PROGRESS_EVENT
 
-    start = time.perf_counter()
+    start = time.process_time()
     coverage, last = [], []
     for chunk in pd.read_json(path, lines=True, chunksize=100_000, dtype=False, convert_dates=False):
         mine = chunk[chunk["context"].str.get("course_id") == COURSE_ID]
@@ -146,7 +151,7 @@ def _pandas_seconds(path):
         coverage.append(frame.groupby(["username", "module_id"])["coverage"].max())
     pd.concat(coverage).groupby(level=[0, 1]).max()
     pd.concat(last).groupby(level=0).max()
-    return time.perf_counter() - start
+    return time.process_time() - start
 
 
 def run(quick=False):
@@ -177,13 +182,14 @@ def run(quick=False):
         (ours, ours_cpu), (floor, floor_cpu) = _best_in_turn(
             [report, [sys.executable, str(floor_script), str(big), COURSE_ID]], repeat
         )
-        ratio = ours / floor
+        ratio = ours_cpu / floor_cpu
         rows.append(
             Row(
                 AREA,
                 f"report --course, {big_events:,} lines, course {1 - OTHER_SHARE:.0%} of them, "
-                "vs byte-search floor (whole commands)",
-                f"{ratio:.2f}× ({ours:.2f} s vs {floor:.2f} s; CPU {ours_cpu:.2f} s vs {floor_cpu:.2f} s)",
+                "vs byte-search floor (whole commands, CPU time of each process)",
+                f"{ratio:.2f}× ({ours_cpu:.2f} s vs {floor_cpu:.2f} s CPU; "
+                f"wall {ours:.2f} s vs {floor:.2f} s, {ours / floor:.2f}×)",
                 "≤ 1.5×",
                 ratio <= 1.5,
             )
@@ -250,9 +256,9 @@ def run(quick=False):
 
         seconds = None
         for _ in range(repeat):
-            start = time.perf_counter()
+            start = time.process_time()
             tally = scan([big])
-            took = time.perf_counter() - start
+            took = time.process_time() - start
             seconds = took if seconds is None else min(seconds, took)
         rate = tally.lines / seconds
         rows.append(
