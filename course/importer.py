@@ -934,12 +934,10 @@ def _top_olx_folder(out):
 
 
 def _remove_unreferenced(out, candidate, base_info, importer):
-    """In place: module files and bodies the base named and the import no longer does are removed."""
-    now = {path for path, _m in importer.modules} | _referenced_bodies(importer.data, importer.modules)
+    """In place: module files the base listed and the export no longer has (removed in Studio) go; bodies
+    stay (a Markdown body Studio edited is replaced by HTML, and the trainer may want its text)."""
+    now = {path for path, _m in importer.modules}
     before = set(base_info.module_files.values())
-    checked = base_info.checked
-    if checked is not None:
-        before |= set(checked.bodies)
     for relative in before - now:
         path = candidate / relative
         if path.is_file():

@@ -250,6 +250,29 @@ def test_into_updates_the_source_in_place_keeping_untouched_files_and_comments(e
     assert source_files(source) == after
 
 
+def test_a_markdown_body_edited_in_studio_becomes_html_and_the_markdown_stays(
+    shipped_build, tmp_path, capsys
+):
+    files = read_tree(shipped_build / "course")
+    path = "html/welcome-about-text.html"
+    files[path] = files[path].replace(b"</h3>", b" (edited in Studio)</h3>", 1)
+    export = tmp_path / "export.tar.gz"
+    export.write_bytes(tarball(files))
+    source = tmp_path / "content"
+    shutil.copytree(DEFAULT_SOURCE, source)
+    assert run("import", export, "--into", source) == 0
+    assert "bodies/welcome-about.md: edited in Studio; the new text is bodies/welcome-about.html" in (
+        capsys.readouterr().out
+    )
+    assert (source / "bodies" / "welcome-about.md").read_bytes() == (
+        DEFAULT_SOURCE / "bodies" / "welcome-about.md"
+    ).read_bytes()
+    assert "body: bodies/welcome-about.html" in (source / "modules" / "01-welcome.yaml").read_text()
+    assert (source / "bodies" / "welcome-about.html").read_bytes().rstrip(b"\n") == files[path].rstrip(b"\n")
+    assert run("build", "--source", source, "--out", tmp_path / "built") == 0
+    assert equal_olx(files, tmp_path / "built" / "course") == []
+
+
 # --- a Studio course with none of our blocks -----------------------------------------------------------
 
 
