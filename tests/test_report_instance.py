@@ -324,7 +324,7 @@ def test_default_jobs_are_the_cores(monkeypatch):
 
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
-def test_damaged_gzip_is_named_and_the_rest_is_read(rotated, tmp_path, jobs):
+def test_damaged_gzip_is_named_and_the_rest_is_read(rotated, tmp_path, capsys, jobs):
     paths, _truth = rotated
     data = bytearray(paths[1].read_bytes())
     data[len(data) // 2 : len(data) // 2 + 64] = bytes(64)  # a damaged stretch in the middle
@@ -333,6 +333,9 @@ def test_damaged_gzip_is_named_and_the_rest_is_read(rotated, tmp_path, jobs):
     logs = [paths[0], damaged, paths[2], paths[3]]
     out = tmp_path / "out"
     assert cli_main(["report", *map(str, logs), "--out", str(out), "--jobs", jobs, "--quiet"]) == 0
+    err = capsys.readouterr().err
+    assert err.startswith("note: tracking.log-20250302.gz: the compressed file ends early or is damaged")
+    assert err.count("\n") == 1 and "Traceback" not in err
     html = (out / "summary.html").read_text(encoding="utf-8")
     assert "tracking.log-20250302.gz: the compressed file ends early or is damaged" in html
     whole = scan(logs, jobs=1)

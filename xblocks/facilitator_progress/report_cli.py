@@ -4,8 +4,8 @@ Reads Open edX tracking logs (JSON lines, plain or gzip, rotated ones too) and w
 ``chapters.csv``, ``summary.html`` and the charts as ``.svg`` into ``DIR``. Several logs are read in
 parallel processes, one file each; the files written are the same whatever the number of jobs. With
 ``--course`` the lines that do not name the course are counted without being parsed. A progress bar shows
-on a terminal. Bad lines are counted and skipped; a missing log, an unusable output folder or a bad
-``--jobs`` is one clear error line (exit 1).
+on a terminal. Bad lines are counted and skipped; a damaged gzip file is read up to the damage and named
+in a note; a missing log, an unusable output folder or a bad ``--jobs`` is one clear error line (exit 1).
 
 Only argparse is needed to register the command: the scan and the writers load when it runs.
 """
@@ -78,6 +78,8 @@ def run(args):
         fig, written = write_report(tally, args.out)
     except (LogError, OutputError) as err:
         raise CommandError(str(err))
+    for note in fig.notes:  # a damaged file: read up to the damage, said here and in summary.html
+        print(f"note: {note}", file=sys.stderr)
     if not args.quiet:
         print(
             f"{fig.course_id or 'no course found'}: {fig.learners} learners, {fig.lines:,} lines, "
