@@ -3,7 +3,9 @@
 One crawl per test module visits every page the preview lists (the index, each scenario, the whole
 course) as a learner and as staff, at desktop width and as a 360 x 740 phone; it runs axe-core on each
 and keeps the console's errors and the media each page asks for. The tests below assert on that crawl;
-the keyboard walk then does everything a learner and a trainer do with the keyboard alone.
+the keyboard walk then does everything a learner and a trainer do with the keyboard alone. Last, every
+unit of the preview's Learning MFE page (another origin framing the unit from the LMS origin) is checked
+with axe-core on both documents, the console, and sideways scrolling on a phone.
 """
 
 import contextlib
@@ -16,6 +18,7 @@ from tests.a11y import (
     FOCUS_STYLE,
     HORIZONTAL,
     LEARNER,
+    SETTLED,
     STAFF,
     axe_source,
     open_page,
@@ -348,3 +351,54 @@ def test_keyboard_reaches_the_staff_table_on_a_phone(browser):
             wait_for(browser, "return document.querySelector('.fp-matrix-wrap').scrollLeft > 0")
         assert keys.unstyled == []
         screenshot(browser, "a11y-staff-matrix-phone")
+
+
+# --- the Learning MFE page (scripts/preview/mfe.py): each unit framed from the LMS origin ---------------
+
+MFE_COURSE = "course-v1:NGSP+Facilitator+preview"
+# Every unit is checked once, the four (width, user) pairs taking turns; the whole-course page above holds
+# the same blocks and is checked in all four.
+MFE_TURNS = (("desktop", LEARNER), ("phone", STAFF), ("phone", LEARNER), ("desktop", STAFF))
+
+
+def _with_student(url, user):
+    parts = urllib.parse.urlsplit(url)
+    query = urllib.parse.parse_qsl(parts.query) + [("student", user)]
+    return urllib.parse.urlunsplit(parts._replace(query=urllib.parse.urlencode(query)))
+
+
+def test_every_unit_in_the_learning_mfe_page_passes_axe_and_the_console(browser):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    source = axe_source()
+    url = f"http://apps.lms.localhost:{browser.preview.port}/learning/course/{MFE_COURSE}/"
+    console_errors(browser)
+    problems, visited = [], 0
+    while url and visited < 60:
+        width, user = MFE_TURNS[visited % len(MFE_TURNS)]
+        visited += 1
+        with phone(browser) if width == "phone" else contextlib.nullcontext():
+            browser.get(_with_student(url, user))
+            WebDriverWait(browser, 30).until(
+                lambda d: int(d.find_element(By.ID, "unit-iframe").get_attribute("height") or 0) > 50
+            )
+            frame = browser.find_element(By.ID, "unit-iframe")
+            where = f"{browser.current_url.rsplit('@', 1)[-1]} as {user} ({width})"
+            found = [(where, v) for v in serious_violations(browser, source)]
+            top = browser.execute_script(HORIZONTAL)
+            nexts = browser.find_elements(By.CSS_SELECTOR, "a.mfe-next")
+            url = nexts[0].get_attribute("href") if nexts else None
+            browser.switch_to.frame(frame)
+            try:
+                WebDriverWait(browser, 20, 0.2).until(lambda d: d.execute_script(SETTLED), where)
+                found += [(f"{where}, in the unit's iframe", v) for v in serious_violations(browser, source)]
+                inside = browser.execute_script(HORIZONTAL)
+            finally:
+                browser.switch_to.default_content()
+        problems += [f"{w}: {v['impact']} {v['id']} at {'; '.join(v['targets'][:5])}" for w, v in found]
+        problems += [f"{where}: console: {message}" for message in console_errors(browser)]
+        if width == "phone" and (top[0] > top[1] or inside[0] > inside[1]):
+            problems.append(f"{where}: scrolls sideways (page {top}, unit {inside})")
+    assert visited >= 10, "the Learning MFE page lists the course's units"
+    assert problems == []
