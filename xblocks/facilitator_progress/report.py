@@ -362,7 +362,8 @@ def scan(paths, course_id=None, stream=None, jobs=1, skip_unnamed=False):
 
 
 def _partials(paths, course, marks, jobs, bar):
-    """Each file's partial tally, in the order of ``paths``: in this process, or in ``jobs`` processes."""
+    """Each file's partial tally, in the order of ``paths``: in this process, or in ``jobs`` processes
+    (the largest files first, so that a big file does not start last; merged in order all the same)."""
     jobs = max(1, min(int(jobs or 1), len(paths)))
     if jobs == 1:
         done = 0
@@ -374,13 +375,21 @@ def _partials(paths, course, marks, jobs, bar):
 
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    tasks = [(path, course, marks, None) for path in paths]
+    order = sorted(range(len(paths)), key=lambda i: -os.path.getsize(paths[i]))
+    tasks = [(i, paths[i], course, marks) for i in order]
+    finished = {}
+    following = 0
     with context.Pool(jobs) as pool:
-        yield from pool.imap(_scan_task, tasks, chunksize=1)
+        for index, part in pool.imap_unordered(_scan_task, tasks, chunksize=1):
+            finished[index] = part
+            while following in finished:
+                yield finished.pop(following)
+                following += 1
 
 
 def _scan_task(task):
-    return _scan_path(*task)
+    index, path, course, marks = task
+    return index, _scan_path(path, course, marks, None)
 
 
 def _scan_path(path, course, marks, kinds, bar=None, done_before=0):
