@@ -220,18 +220,21 @@ def progress_element(checked, block):
     manifest, course = checked.manifest, checked.course
     tracks = []
     for module, _unit, tracked in course.blocks():
-        if tracked.type not in CUSTOM_BLOCKS:
+        block_type, title = tracked.type, tracked.data.get("title")
+        if block_type == "olx":  # a quiz or toolkit kept as Studio wrote it is still tracked
+            block_type, title = olx_tag(tracked), kept_title(course.root, tracked)
+        if block_type not in CUSTOM_BLOCKS:
             continue
-        track = {"block_type": tracked.type, "ref": tracked.id}
+        track = {"block_type": block_type, "ref": tracked.id}
         if tracked.type == "chaptered_video":
             session = tracked.data["session"]
             track.update(label=session_title(manifest, session), kind="session", session=session)
-        elif tracked.type == "checkpoint_quiz" and module.session:
-            track.update(label=tracked.data["title"], kind="quiz", session=module.session)
-        elif tracked.type == "checkpoint_quiz":
-            track.update(label=tracked.data["title"], kind="assessment")
-        elif tracked.type == "stage_toolkit":
-            track.update(label=tracked.data["title"], kind="toolkit")
+        elif block_type == "checkpoint_quiz" and module.session:
+            track.update(label=title, kind="quiz", session=module.session)
+        elif block_type == "checkpoint_quiz":
+            track.update(label=title, kind="assessment")
+        elif block_type == "stage_toolkit":
+            track.update(label=title, kind="toolkit")
         else:
             continue
         tracks.append(track)
@@ -260,6 +263,14 @@ def progress_element(checked, block):
 def olx_tag(block):
     """The OLX tag of a block kept as OLX: the folder of its file (``olx/<tag>/<url_name>.xml``)."""
     return PurePosixPath(block.data["file"]).parts[1]
+
+
+def kept_title(root, block):
+    """The display name of a block kept as OLX (its file was checked by ``validate``)."""
+    from course.olx_files import parse_xml
+
+    path = root / block.data["file"]
+    return parse_xml(path.read_bytes(), block.data["file"]).get("display_name") or block.id
 
 
 def kept_files(root):

@@ -273,6 +273,24 @@ def test_a_markdown_body_edited_in_studio_becomes_html_and_the_markdown_stays(
     assert equal_olx(files, tmp_path / "built" / "course") == []
 
 
+def test_a_block_of_ours_the_yaml_cannot_hold_is_kept_as_olx_and_said_so(shipped_build, tmp_path, capsys):
+    files = read_tree(shipped_build / "course")
+    path = "vertical/session-4-checkpoint-unit.xml"
+    files[path] = files[path].replace(b"<source>", b"<source>A page Studio's author typed: ", 1)
+    export = tmp_path / "export.tar.gz"
+    export.write_bytes(tarball(files))
+    assert run("import", export, "--out", tmp_path / "src") == 0
+    out = capsys.readouterr().out
+    assert "checkpoint_quiz session-4-quiz kept as OLX: question" in out and "that is no passage" in out
+    module = (tmp_path / "src" / "modules" / "05-session-4.yaml").read_text()
+    assert "file: olx/checkpoint_quiz/session-4-quiz.xml" in module
+    assert run("build", "--source", tmp_path / "src", "--out", tmp_path / "built") == 0
+    # written back unchanged, and still tracked by the progress pages
+    assert equal_olx(files, tmp_path / "built" / "course") == []
+    progress = (tmp_path / "built" / "course" / "vertical" / "welcome-progress-unit.xml").read_text()
+    assert 'ref="session-4-quiz"' in progress
+
+
 # --- a Studio course with none of our blocks -----------------------------------------------------------
 
 
