@@ -121,13 +121,13 @@ def run_build(args):
 
 def run_import(args):
     from course.export_reader import ExportError
-    from course.importer import ImportError_, import_course
+    from course.importer import CourseImportError, import_course
     from xblocks.common.errors import CommandError
 
     out = args.into or args.out
     try:
         done = import_course(args.export, out, args.source, args.manifest, into=args.into is not None)
-    except (ExportError, ImportError_) as err:
+    except (ExportError, CourseImportError) as err:
         raise CommandError(str(err))
     except OSError as err:
         raise CommandError(f"cannot write the course source: {err.strerror or err} ({err.filename or out})")

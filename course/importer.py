@@ -42,7 +42,7 @@ STRUCTURE = {"course": "chapter", "chapter": "sequential", "sequential": "vertic
 TAG_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]{0,99}$")
 
 
-class ImportError_(Exception):
+class CourseImportError(Exception):
     """The import cannot go on: one clear message."""
 
 
@@ -54,7 +54,6 @@ class Imported:
     kept: list  # url_names of blocks kept as OLX
     notes: list  # what the trainer should know (reported)
     problems: list  # validation problems of the imported source (if any)
-    changed: list  # files written or changed (relative to out)
 
 
 @dataclass
@@ -84,7 +83,7 @@ def _load_base(base, manifest_path):
         return found, manifest
     checked = validate(base, manifest_path)
     if checked.problems:
-        raise ImportError_(
+        raise CourseImportError(
             f"the base source {base} has {len(checked.problems)} problem(s), first: {checked.problems[0]} "
             "(fix it with facilitator-course validate, or import with --out into a new folder)"
         )
@@ -139,7 +138,6 @@ class _Importer:
         self.base = base
         self.manifest = manifest
         self.notes = list(export.warnings)
-        self.reached = set()
         self.kept = {}  # export path -> bytes
         self.kept_blocks = []
         self.bodies = {}  # relative body path -> text
@@ -151,18 +149,17 @@ class _Importer:
 
     def xml(self, path):
         if path not in self.files:
-            raise ImportError_(f"{path}: missing from the export (a pointer names it)")
-        self.reached.add(path)
+            raise CourseImportError(f"{path}: missing from the export (a pointer names it)")
         try:
             return parse_xml(self.files[path], path)
         except XmlError as err:
-            raise ImportError_(str(err)) from None
+            raise CourseImportError(str(err)) from None
 
     def definition(self, element, where):
         """A block's defining element: a pointer's file (url_name set), or the inline element itself."""
         url_name = element.get("url_name")
         if not url_name:
-            raise ImportError_(f"{where}: <{element.tag}> has no url_name")
+            raise CourseImportError(f"{where}: <{element.tag}> has no url_name")
         if is_pointer(element, self.files):
             path = f"{element.tag}/{url_name}.xml"
             found = self.xml(path)
@@ -171,7 +168,7 @@ class _Importer:
             return found, path
         empty = not len(element) and not (element.text or "").strip()
         if empty and set(element.attrib) <= {"url_name", "xblock-family"}:
-            raise ImportError_(
+            raise CourseImportError(
                 f'{where}: <{element.tag} url_name="{url_name}"/> points to '
                 f"{element.tag}/{url_name}.xml, which is not in the export"
             )
@@ -180,7 +177,7 @@ class _Importer:
     def structure_id(self, element, where):
         url_name = element.get("url_name") or ""
         if not ID_PATTERN.match(url_name):
-            raise ImportError_(
+            raise CourseImportError(
                 f'{where}: the {element.tag} url_name "{url_name}" cannot be a course id here (lowercase '
                 "letters, digits and '-', at most 63 characters)"
             )
@@ -192,7 +189,7 @@ class _Importer:
         top = self.xml("course.xml")
         run = top.get("url_name") or ""
         if not URL_NAME_PATTERN.match(run):
-            raise ImportError_(
+            raise CourseImportError(
                 f'course.xml: the course run (url_name) "{run}" is missing or not a plain name'
             )
         where = f"course/{run}.xml"
@@ -263,23 +260,20 @@ class _Importer:
         return data, modules
 
     def json(self, path):
-        self.reached.add(path)
         try:
             return json.loads(self.files[path].decode("utf-8"))
         except (UnicodeDecodeError, ValueError) as err:
-            raise ImportError_(f"{path}: not JSON: {err}") from None
+            raise CourseImportError(f"{path}: not JSON: {err}") from None
 
     def course_about(self, data):
         base = self.base.course if self.same else {}
         if "about/overview.html" in self.files:
-            self.reached.add("about/overview.html")
             data["overview"] = self.body(
                 _text(self.files["about/overview.html"]), base.get("overview"), "overview"
             )
         for key in ("short_description", "effort"):
             path = f"about/{key}.html"
             if path in self.files:
-                self.reached.add(path)
                 text = _text(self.files[path])
                 if text.strip():
                     data[key] = text
@@ -308,7 +302,7 @@ class _Importer:
     def grading(self, run, base_grading):
         path = f"policies/{run}/grading_policy.json"
         if path not in self.files:
-            raise ImportError_(f"{path}: missing from the export (every Studio export has it)")
+            raise CourseImportError(f"{path}: missing from the export (every Studio export has it)")
         policy = self.json(path)
         try:
             graders = policy["GRADER"]
@@ -326,7 +320,7 @@ class _Importer:
                 entry["min_count"] = grader.get("min_count", 0)  # dropped below when the units give it
                 types.append(entry)
         except (KeyError, TypeError) as err:
-            raise ImportError_(f"{path}: not a grading policy ({err} missing)") from None
+            raise CourseImportError(f"{path}: not a grading policy ({err} missing)") from None
         grading = {"pass_mark": cutoffs.get("Pass", min(cutoffs.values(), default=0.5))}
         if set(cutoffs) != {"Pass"}:
             grading["cutoffs"] = cutoffs
@@ -378,7 +372,7 @@ class _Importer:
     def unit(self, pointer, where):
         element, where = self.definition(pointer, where)
         if element.tag != "sequential":
-            raise ImportError_(f"{where}: <{element.tag}> in a chapter: only sequentials are read here")
+            raise CourseImportError(f"{where}: <{element.tag}> in a chapter: only sequentials are read here")
         unit_id = self.structure_id(element, where)
         base = self.base.units.get(unit_id) if self.same else None
         data = {"id": unit_id, "title": element.get("display_name") or ""}
@@ -403,7 +397,7 @@ class _Importer:
     def vertical(self, pointer, where):
         element, where = self.definition(pointer, where)
         if element.tag != "vertical":
-            raise ImportError_(f"{where}: <{element.tag}> in a sequential: only verticals are read here")
+            raise CourseImportError(f"{where}: <{element.tag}> in a sequential: only verticals are read here")
         data = {"id": self.structure_id(element, where), "title": element.get("display_name") or ""}
         extra = {k: v for k, v in element.attrib.items() if k not in ("display_name", "url_name")}
         if extra:
@@ -415,10 +409,12 @@ class _Importer:
 
     def block(self, pointer, where):
         if not TAG_PATTERN.match(pointer.tag):
-            raise ImportError_(f"{where}: <{pointer.tag}> is not a block type name (letters, digits, _ . -)")
+            raise CourseImportError(
+                f"{where}: <{pointer.tag}> is not a block type name (letters, digits, _ . -)"
+            )
         url_name = pointer.get("url_name") or ""
         if not URL_NAME_PATTERN.match(url_name):
-            raise ImportError_(f'{where}: <{pointer.tag}> has no usable url_name ("{url_name}")')
+            raise CourseImportError(f'{where}: <{pointer.tag}> has no usable url_name ("{url_name}")')
         element, block_where = self.definition(pointer, where)
         base = self.base.blocks.get(url_name) if self.same else None
         if url_name not in self.force_kept and ID_PATTERN.match(url_name):
@@ -448,7 +444,7 @@ class _Importer:
             if not isinstance(node.tag, str):
                 continue
             if not TAG_PATTERN.match(node.tag):
-                raise ImportError_(f"{path}: <{node.tag}> is not an element name this course can keep")
+                raise CourseImportError(f"{path}: <{node.tag}> is not an element name this course can keep")
             if node is not element and node.get("url_name") and is_pointer(node, self.files):
                 child = self.xml(f"{node.tag}/{node.get('url_name')}.xml")
                 child.set("url_name", node.get("url_name"))
@@ -457,7 +453,6 @@ class _Importer:
             if filename:
                 for candidate in (f"{node.tag}/{filename}.html", f"{node.tag}/{filename}"):
                     if candidate in self.files:
-                        self.reached.add(candidate)
                         self.kept[candidate] = self.files[candidate]
         self.kept_blocks.append(url_name)
         return {"type": "olx", "id": url_name, "file": f"olx/{path}"}
@@ -472,7 +467,6 @@ class _Importer:
     def _html(self, element, base, where):
         url_name = element.get("url_name")
         path = f"html/{url_name}.html"
-        self.reached.add(path)
         self.block_files.add(path)
         try:
             text = _text(self.files[path])
@@ -822,10 +816,10 @@ def import_course(export_path, out, base=None, manifest_path=None, into=False):
     out = Path(out)
     if into:
         if not (out / "course.yaml").is_file():
-            raise ImportError_(f"--into {out}: no course.yaml there: give the course source folder")
+            raise CourseImportError(f"--into {out}: no course.yaml there: give the course source folder")
         base = out
     elif out.exists() and (not out.is_dir() or any(out.iterdir())):
-        raise ImportError_(
+        raise CourseImportError(
             f"--out {out} is not an empty folder: choose a new one, or use --into to update a source"
         )
     export = read_export(export_path)
@@ -908,7 +902,7 @@ def import_course(export_path, out, base=None, manifest_path=None, into=False):
             for unit in module["units"]
             for vertical in unit.get("verticals") or [unit]
         )
-        return Imported(out, len(importer.modules), blocks, kept, notes, problems, [])
+        return Imported(out, len(importer.modules), blocks, kept, notes, problems)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
