@@ -48,33 +48,10 @@ the video and that ``module`` names this video (or nothing). The JavaScript halv
 
 from urllib.parse import quote
 
+from xblocks.common.keys import course_key  # noqa: F401  (re-exported: the links' course)
+
 HANDOFF_PREFIX = "chaptered-video:seek:"
 HANDOFF_MAX_AGE_SECONDS = 120
-
-
-def course_key(block):
-    """The block's course key: its usage key's (LMS), else the runtime's ``course_id``; None elsewhere.
-
-    Only a key that can make usage keys (an edx-opaque-keys ``CourseKey``) counts; a string
-    ``course_id`` is parsed with edx-opaque-keys when that is installed.
-    """
-    usage = block.scope_ids.usage_id
-    key = getattr(usage, "context_key", None) or getattr(usage, "course_key", None)
-    if key is None:
-        key = getattr(block.runtime, "course_id", None)
-    if isinstance(key, str):
-        try:
-            from opaque_keys import InvalidKeyError
-            from opaque_keys.edx.keys import CourseKey
-        except ImportError:
-            return None
-        try:
-            key = CourseKey.from_string(key)
-        except InvalidKeyError:
-            return None
-    if key is None or not callable(getattr(key, "make_usage_key", None)):
-        return None
-    return key
 
 
 def jump_href(course, ref, seconds=None):

@@ -17,6 +17,7 @@
 
 import logging
 
+from xblocks.common import keys as course_keys
 from xblocks.facilitator_progress.progress import Status, clamp
 
 log = logging.getLogger(__name__)
@@ -37,30 +38,11 @@ def completion_service(block):
     return service
 
 
-def usage_course_key(block):
-    """The course (context) key inside the block's usage key: set in the LMS, None elsewhere."""
-    usage = block.scope_ids.usage_id
-    return getattr(usage, "context_key", None) or getattr(usage, "course_key", None)
-
-
 def course_key(block):
     """The block's ``course-v1:`` course key, or None (logged when a key of another kind was found)."""
-    key = usage_course_key(block)
-    if key is None:
-        key = getattr(block.runtime, "course_id", None)
+    key = course_keys.context_key(block)
     if key is None:
         return None
-    if isinstance(key, str):
-        try:
-            from opaque_keys import InvalidKeyError
-            from opaque_keys.edx.keys import CourseKey
-
-            key = CourseKey.from_string(key)
-        except (ImportError, InvalidKeyError):
-            log.warning(
-                "facilitator_progress %s: course id %r is not a course key", block.scope_ids.usage_id, key
-            )
-            return None
     if not str(key).startswith("course-v1:") or not callable(getattr(key, "make_usage_key", None)):
         log.warning(
             "facilitator_progress %s: course key %r is not a course-v1: key; reading the blocks on the page",
@@ -181,7 +163,8 @@ def read_statuses(block, tracks):
     if service is not None:
         statuses = from_completion_service(block, tracks, service)
         if statuses is not None:
-            if usage_course_key(block) is None:  # not the LMS's usage ids: the preview, blocks on one page
+            # Not the LMS's usage ids (the preview, blocks on one page): the page adds its details.
+            if course_keys.usage_course_key(block) is None:
                 statuses = with_page_details(statuses, from_runtime(block, tracks))
             return statuses, "completion"
     return from_runtime(block, tracks), "runtime"
