@@ -146,6 +146,7 @@ def read_course(root):
     course = Course(root=root, data=data)
     _check_course_values(course, problems)
     _check_olx_xml(data, problems)
+    olx_attributes(data, ("display_name", "language", "url_name", "org", "course"), problems)
     _read_sources(course, problems)
     for entry, mark in items(data, "modules"):
         if not schema.TYPES["path"][0](entry):
@@ -204,6 +205,20 @@ def _check_course_values(course, problems):
         if seen and abs(total - 1.0) > 1e-6:
             problems.append(
                 grading.marks["assignment_types"].error(f"the assignment weights add up to {total:g}, not 1")
+            )
+
+
+def olx_attributes(data, reserved, problems):
+    """``olx:`` (attributes kept from Studio) must not set what the YAML already says."""
+    extra = data.get("olx") if isinstance(data, dict) else None
+    if not isinstance(extra, dict):
+        return
+    for name in extra:
+        if name in reserved:
+            problems.append(
+                extra.key_marks[name].error(
+                    f'"{name}" cannot be set in olx: the source sets it ({", ".join(reserved)} are its own)'
+                )
             )
 
 
@@ -318,6 +333,7 @@ def _read_module(data, path, problems):
         )
     elif "session" not in data and "title" not in data:
         problems.append(data.mark.error('a module needs a "title" (or a "session" to take it from)'))
+    olx_attributes(data, ("display_name", "url_name"), problems)
     module = Module(valid(data, "id", "id") or "", title, session, [], data, path)
     unit_list = items(data, "units")
     if "units" in data and not unit_list and isinstance(data["units"], list):
@@ -340,6 +356,7 @@ def _read_unit(data, mark, problems):
         data,
         data.mark,
     )
+    olx_attributes(data, ("display_name", "url_name"), problems)
     if ("blocks" in data) == ("verticals" in data):
         key = "verticals" if "verticals" in data else "blocks"
         where = data.key_marks[key] if key in data else data.mark
@@ -351,6 +368,7 @@ def _read_unit(data, mark, problems):
         for vertical_data, vertical_mark in vertical_list:
             if not check(vertical_data, schema.VERTICAL, "a vertical", problems, vertical_mark):
                 continue
+            olx_attributes(vertical_data, ("display_name", "url_name"), problems)
             vertical = Vertical(
                 valid(vertical_data, "id", "id") or "",
                 valid(vertical_data, "title", "text") or "",
@@ -425,6 +443,7 @@ def _choice(data, key, allowed, problems, what):
 
 
 def _html_rules(data, problems):
+    olx_attributes(data, ("display_name", "url_name", "filename"), problems)
     for entry, mark in items(data, "sources"):
         if not schema.TYPES["id"][0](entry):
             problems.append(mark.error(f"a source must be a passage id, not {describe(entry)}"))
