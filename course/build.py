@@ -7,7 +7,9 @@
   mtime, uid/gid 0, owner ``root``, gzip mtime 0), so two builds of one source are byte-identical;
 - ``preview/whole_course.xml``: the whole course as one workbench scenario (``course.preview``).
 
-Static files: everything in the source's ``static/`` folder, plus media the manifest names (recordings,
+Blocks and files kept as Studio wrote them (the source's ``olx/`` folder, from ``facilitator-course
+import``) are written back unchanged at their export paths. Static files: everything in the source's
+``static/`` folder, plus media the manifest names (recordings,
 captions) when they are present in a media folder (``media``, default ``out/media/prepared``); media are
 never required. Captions found there are also embedded as cues in the progress block's transcripts (the
 preview scenario also takes them from ``out/media/stand-ins``). Every path is checked to stay inside

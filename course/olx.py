@@ -1,7 +1,9 @@
 """The course as an Open edX OLX tree, in memory: ``course_files(checked) -> {relative path: bytes}``.
 
 Paths are relative to the export's top folder ``course/``. Structure elements (``course``, ``chapter``,
-``sequential``, ``vertical``, ``html``) get one file each, as Studio exports them; the custom blocks are
+``sequential``, ``vertical``, ``html``) get one file each, as Studio exports them, with the attributes a
+Studio import kept (``olx:``); blocks kept as OLX (``type: olx``) are pointers to their files, and every
+file of the source's ``olx/`` folder is written back unchanged; the custom blocks are
 written inline in their vertical with ``url_name``, ``xblock-family="xblock.v1"`` and ``module_id`` =
 ``url_name``, each through its own package's OLX writer so the form is exactly the one it parses. Every
 output is a pure function of the source and the manifest: sorted JSON, no timestamps.
