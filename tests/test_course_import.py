@@ -291,6 +291,21 @@ def test_a_block_of_ours_the_yaml_cannot_hold_is_kept_as_olx_and_said_so(shipped
     assert 'ref="session-4-quiz"' in progress
 
 
+def test_a_studio_edit_that_breaks_a_rule_is_imported_and_its_problems_named(shipped_build, tmp_path, capsys):
+    files = read_tree(shipped_build / "course")
+    path = "html/welcome-about-text.html"
+    files[path] = files[path].replace(b"effective method", b"efective method", 1)  # inside a quotation
+    export = tmp_path / "export.tar.gz"
+    export.write_bytes(tarball(files))
+    assert run("import", export, "--out", tmp_path / "src") == 1
+    captured = capsys.readouterr()
+    body = tmp_path / "src" / "bodies" / "welcome-about.html"
+    assert f"{body}:" in captured.err and "is not word for word in any source page" in captured.err
+    assert "The source was written; fix these before building" in captured.err
+    assert b"efective method" in body.read_bytes()
+    assert ".import-" not in captured.err
+
+
 # --- a Studio course with none of our blocks -----------------------------------------------------------
 
 
