@@ -8,6 +8,9 @@ from pathlib import Path
 # pytest-django imports the settings).
 _TEST_VAR = Path(tempfile.mkdtemp(prefix="facilitator-test-var-"))
 os.environ.setdefault("FACILITATOR_VAR", str(_TEST_VAR))
+# In-process workbench pages come from the blocks alone, never from the developer's build/ (tests that
+# need a built course set FACILITATOR_BUILD to their own; the browser preview gets the session's build).
+os.environ.setdefault("FACILITATOR_BUILD", str(_TEST_VAR / "no-build"))
 
 import pytest  # noqa: E402
 

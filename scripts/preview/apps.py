@@ -67,3 +67,8 @@ class PreviewConfig(AppConfig):
             add_extra_scenarios()
 
         scenarios.init_scenarios = init_scenarios
+        # "Reset state" (runtime_util.reset_global_state) calls the name it imported: the built course's
+        # pages would be gone after a reset.
+        from workbench import runtime_util
+
+        runtime_util.init_scenarios = init_scenarios
