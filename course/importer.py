@@ -124,6 +124,11 @@ def _text(data):
     return data.decode("utf-8").rstrip("\n")
 
 
+def _verticals_of(unit):
+    """A unit's verticals: the listed ones (maybe none), or the unit itself in the short form."""
+    return unit["verticals"] if "verticals" in unit else [unit]
+
+
 def _ordered(data, base, order):
     """``data`` with keys in the base mapping's order first, then in ``order``, then the rest."""
     keys = [k for k in (base or {}) if k in data]
@@ -357,7 +362,7 @@ class _Importer:
             return None
         candidates = [base.get("session")] if base and base.get("session") else []
         for unit in units:
-            for vertical in unit.get("verticals") or [unit]:
+            for vertical in _verticals_of(unit):
                 for block in vertical["blocks"]:
                     if block.get("type") == "chaptered_video":
                         candidates.append(block["session"])
@@ -788,7 +793,7 @@ def _referenced_bodies(data, modules):
     found = {data.get("overview")}
     for _path, module in modules:
         for unit in module["units"]:
-            for vertical in unit.get("verticals") or [unit]:
+            for vertical in _verticals_of(unit):
                 for block in vertical["blocks"]:
                     found.add(block.get("body"))
                     found.add(block.get("overview") if block.get("type") == "stage_toolkit" else None)
@@ -900,7 +905,7 @@ def import_course(export_path, out, base=None, manifest_path=None, into=False):
             len(vertical["blocks"])
             for _p, module in importer.modules
             for unit in module["units"]
-            for vertical in unit.get("verticals") or [unit]
+            for vertical in _verticals_of(unit)
         )
         return Imported(out, len(importer.modules), blocks, kept, notes, problems)
     finally:

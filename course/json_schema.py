@@ -96,8 +96,12 @@ class _Builder:
             if where in schema.NESTED:
                 nested = self.ref(schema.NESTED[where])
                 value = {"type": "array", "items": nested} if rule.type == "list" else nested
-            elif where in schema.BLOCK_LISTS:
-                value = {"type": "array", "minItems": 1, "items": self.block()}
+            elif where in schema.BLOCK_LISTS:  # a vertical may be empty (Studio allows it), a unit not
+                value = {
+                    "type": "array",
+                    "minItems": 1 if spec.name == "a unit" else 0,
+                    "items": self.block(),
+                }
             elif where == ("the course file", "modules"):
                 value = {"type": "array", "minItems": 1, "items": _type("path")}
             elif where == ("an html block", "sources"):

@@ -362,9 +362,8 @@ def _read_unit(data, mark, problems):
         where = data.key_marks[key] if key in data else data.mark
         problems.append(where.error('a unit takes either "blocks" (one vertical) or "verticals", not both'))
     if "verticals" in data:
+        # Studio allows an empty subsection or unit (a unit moved out, one not filled yet): kept as it is
         vertical_list = items(data, "verticals")
-        if not vertical_list and isinstance(data["verticals"], list):
-            problems.append(data.marks["verticals"].error("a unit needs at least one vertical"))
         for vertical_data, vertical_mark in vertical_list:
             if not check(vertical_data, schema.VERTICAL, "a vertical", problems, vertical_mark):
                 continue
@@ -385,7 +384,7 @@ def _read_unit(data, mark, problems):
 def _read_blocks(data, what, problems):
     found = []
     block_list = items(data, "blocks")
-    if "blocks" in data and not block_list and isinstance(data["blocks"], list):
+    if "blocks" in data and not block_list and isinstance(data["blocks"], list) and what != "a vertical":
         problems.append(data.marks["blocks"].error(f"{what} needs at least one block"))
     for block_data, block_mark in block_list:
         block = read_block(block_data, block_mark, problems)

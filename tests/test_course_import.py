@@ -33,6 +33,8 @@ from tests.studio_export import (
     tarball,
     write_tree,
 )
+from tests.studio_export import parse as studio_parse
+from tests.studio_export import text as studio_text
 
 GENERIC = Path(__file__).parent / "fixtures" / "studio_export" / "generic" / "course"
 
@@ -304,6 +306,28 @@ def test_a_studio_edit_that_breaks_a_rule_is_imported_and_its_problems_named(shi
     assert "The source was written; fix these before building" in captured.err
     assert b"efective method" in body.read_bytes()
     assert ".import-" not in captured.err
+
+
+def test_a_studio_unit_moved_to_another_subsection_keeps_both_subsections(edited, tmp_path):
+    files, _export = edited
+    files = dict(files)
+    # Studio's "unit" is a vertical: move the final progress page into the assessment subsection
+    source = studio_parse(files["sequential/final-progress.xml"])
+    vertical = source.find("vertical")
+    source.remove(vertical)
+    files["sequential/final-progress.xml"] = studio_text(source)
+    target = studio_parse(files["sequential/assessment.xml"])
+    target.append(vertical)
+    files["sequential/assessment.xml"] = studio_text(target)
+    export = tmp_path / "export.tar.gz"
+    export.write_bytes(tarball(files))
+    assert run("import", export, "--out", tmp_path / "src") == 0
+    module = (tmp_path / "src" / "modules" / "08-readiness.yaml").read_text()
+    assert "    verticals:\n      - id: assessment-unit\n        title: Readiness assessment\n" in module
+    assert "      - id: final-progress-unit\n" in module
+    assert "    verticals: []\n" in module  # the emptied subsection stays, as in Studio
+    assert run("build", "--source", tmp_path / "src", "--out", tmp_path / "built") == 0
+    assert equal_olx(files, tmp_path / "built" / "course") == []
 
 
 # --- a Studio course with none of our blocks -----------------------------------------------------------
