@@ -336,8 +336,7 @@ def _read_module(data, path, problems):
     olx_attributes(data, ("display_name", "url_name"), problems)
     module = Module(valid(data, "id", "id") or "", title, session, [], data, path)
     unit_list = items(data, "units")
-    if "units" in data and not unit_list and isinstance(data["units"], list):
-        problems.append(data.marks["units"].error("a module needs at least one unit"))
+    # ``units: []``: an empty Studio section (one not filled yet) is kept as it is
     for unit_data, mark in unit_list:
         unit = _read_unit(unit_data, mark, problems)
         if unit:
