@@ -222,7 +222,7 @@ def run(quick=False):
                 f"{ROTATED} rotated .gz logs ({big_events:,} lines), --jobs 2 vs --jobs 1 "
                 f"({os.cpu_count()} cores), best of {1 if quick else 5}",
                 f"{speedup:.2f}× faster ({two:.2f} s vs {one:.2f} s; CPU {two_cpu:.2f} s vs {one_cpu:.2f} s; "
-                f"load average {load:.1f} from other work)",
+                f"load average {load:.1f} during the runs)",
                 "≥ 1.7×",
                 speedup >= 1.7,
             )
