@@ -12,7 +12,8 @@ learners (only the density of progress reports differs).
   three runs of each, taken in turn. Both are one process on one core, so the target is judged on the CPU
   time (user + system) of each whole process, which others' work on a shared machine does not inflate as
   it does the wall-clock time (shown too; on an idle machine the two agree).
-- The four rotated logs with ``--jobs 2`` against ``--jobs 1`` (best of three each, in turn).
+- The four rotated logs with ``--jobs 2`` against ``--jobs 1`` (best of five each, in turn), beside what
+  two busy loops gain side by side on the machine at that moment (others' work takes cores from both).
 - Peak memory (the whole command's peak RSS, and the scan's own allocations under tracemalloc) at 250,000
   and 1,000,000 lines.
 - The full scan (no ``--course``: every line parsed) in lines per second, and against pandas
