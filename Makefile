@@ -36,7 +36,7 @@ build: $(STAMP) ## Stand-in media and the course build that the preview shows
 demo: $(STAMP) system-deps build ## Set everything up and serve the live preview at http://127.0.0.1:8000
 	$(VENV)/bin/facilitator-course preview --port $(PORT)
 
-test: $(STAMP) $(NODE_STAMP) system-deps lint ## Set everything up and run the whole suite (unit, workbench, real browser)
+test: system-deps $(STAMP) $(NODE_STAMP) lint ## Set everything up and run the whole suite (unit, workbench, real browser)
 	$(PY) -m pytest
 
 lint: $(STAMP) ## Lint and check import order (ruff)
