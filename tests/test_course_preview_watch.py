@@ -130,3 +130,28 @@ def test_the_preview_follows_the_source(preview):
     edit(module, "\ntitel: Welcome\n", "\n")
     page = preview.get(PAGE)
     assert "<h2>1. Welcome</h2>" in page and "The course source has problems" not in page
+
+
+def test_a_rebuilt_course_keeps_its_usage_ids_so_learners_keep_their_state(
+    workbench, client, tmp_path, monkeypatch
+):
+    from scripts.preview.watch import CourseWatcher
+
+    source = tmp_path / "src"
+    shutil.copytree(DEFAULT_SOURCE, source)
+    monkeypatch.setenv("FACILITATOR_BUILD", str(tmp_path / "build"))
+    watcher = CourseWatcher(source, tmp_path / "build")
+    assert watcher.refresh() is True and watcher.problems == []
+
+    def usages():
+        page = client.get(f"{PAGE}?student=ana").content.decode()
+        return page, list(dict.fromkeys(re.findall(r"whole-course\.[a-z_]+\.d\d+\.u\d+", page)))
+
+    page, before = usages()
+    assert "<h2>1. Welcome</h2>" in page and len(before) > 20
+    edit(source / "modules" / "01-welcome.yaml", "\ntitle: Welcome\n", "\ntitle: Welcome back\n")
+    assert watcher.refresh() is True
+    page, after = usages()
+    assert "<h2>1. Welcome back</h2>" in page
+    assert after == before
+    assert watcher.refresh() is False  # nothing changed since: no rebuild

@@ -61,6 +61,25 @@ def problems_page(problems, out):
     return etree.tostring(root, encoding="unicode", pretty_print=True)
 
 
+def _restart_ids(description):
+    """Number the scenario's blocks from 0 again, so a rebuilt course gets the same usage ids and the
+    learners' state in the preview (kept under those ids) carries over to the rebuilt course.
+
+    The workbench numbers definitions per ``<scenario slug>.<block type>``; its id manager has no public
+    way to restart one scenario's numbers, so its counters are reset here (skipped if they change).
+    """
+    from django.template.defaultfilters import slugify
+    from workbench.runtime import ID_MANAGER
+
+    prefix = f"{slugify(description)}."
+    counters = getattr(ID_MANAGER, "_block_types_to_id_seq", None)
+    usages = getattr(ID_MANAGER, "_def_ids_to_id_seq", None)
+    for table in (counters, usages):
+        if isinstance(table, dict):
+            for key in [key for key in table if str(key).startswith(prefix)]:
+                del table[key]
+
+
 class CourseWatcher:
     """Rebuild ``source`` into ``out`` when a file changes; ``problems`` holds the last build's problems."""
 
@@ -121,6 +140,7 @@ class CourseWatcher:
         for scenario_id, description, xml in found:
             text = problems_page(self.problems, self.out) if self.problems else xml
             previous = SCENARIOS.pop(scenario_id, None)
+            _restart_ids(description)
             try:
                 add_xml_scenario(scenario_id, description, text)
             except Exception:  # noqa: BLE001 - a scenario that cannot load must not stop the preview
