@@ -78,3 +78,31 @@ def test_unknown_command_is_argparse_usage_error(capsys):
         cli.main(["no-such-command"])
     assert exc.value.code == 2
     assert "invalid choice" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "course",
+    [
+        "NGSP/Facilitator/2025",
+        "block-v1:NGSP+F+R+type@video+block@x",
+        "course-v1:NGSP+F",
+        "<script>",
+        "x" * 400,
+    ],
+)
+def test_report_refuses_a_course_key_that_is_not_course_v1(tmp_path, capsys, course):
+    log = tmp_path / "tracking.log"
+    log.write_text("", encoding="utf-8")
+    code = cli.main(["report", str(log), "--out", str(tmp_path / "out"), "--course", course])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 1
+    assert len(err) == 1 and err[0].startswith("error: --course must be a course key like course-v1:")
+    assert not (tmp_path / "out").exists()
+
+
+def test_report_takes_a_course_v1_key(tmp_path, capsys):
+    log = tmp_path / "tracking.log"
+    log.write_text("", encoding="utf-8")
+    out = str(tmp_path / "out")
+    code = cli.main(["report", str(log), "--out", out, "--course", " course-v1:NGSP+F+2025 "])
+    assert code == 0, capsys.readouterr().err

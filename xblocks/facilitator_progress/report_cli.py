@@ -56,6 +56,26 @@ def jobs_from(text):
     return int(value)
 
 
+# A course-v1 key as edx-opaque-keys reads it: course-v1:ORG+COURSE+RUN (letters, digits, _ - ~ . : each).
+_COURSE_PART = r"[\w\-~.:]+"
+COURSE_KEY_PATTERN = rf"course-v1:{_COURSE_PART}\+{_COURSE_PART}\+{_COURSE_PART}"
+
+
+def course_from(text):
+    """The ``--course`` key, stripped (None when not given); CommandError when it is not ``course-v1:``."""
+    import re
+
+    from xblocks.common.errors import CommandError
+
+    value = (text or "").strip()
+    if not value:
+        return None
+    if len(value) > 255 or not re.fullmatch(COURSE_KEY_PATTERN, value, flags=re.ASCII):
+        shown = value if len(value) <= 80 else value[:77] + "..."
+        raise CommandError(f"--course must be a course key like course-v1:ORG+COURSE+RUN (got {shown!r})")
+    return value
+
+
 def run(args):
     import time
 
@@ -64,7 +84,7 @@ def run(args):
     from xblocks.facilitator_progress.report_output import OutputError, prepare_folder, write_report
 
     start = time.perf_counter()
-    course = (args.course or "").strip() or None
+    course = course_from(args.course)
     jobs = jobs_from(args.jobs)
     try:
         prepare_folder(args.out)  # fail before reading a large log, not after
