@@ -56,7 +56,7 @@ def jobs_from(text):
     return int(value)
 
 
-# A course-v1 key as edx-opaque-keys reads it: course-v1:ORG+COURSE+RUN (letters, digits, _ - ~ . : each).
+# A course-v1 key as edx-opaque-keys reads it: course-v1:ORG+COURSE+RUN (word characters, - ~ . : each).
 _COURSE_PART = r"[\w\-~.:]+"
 COURSE_KEY_PATTERN = rf"course-v1:{_COURSE_PART}\+{_COURSE_PART}\+{_COURSE_PART}"
 
@@ -70,7 +70,7 @@ def course_from(text):
     value = (text or "").strip()
     if not value:
         return None
-    if len(value) > 255 or not re.fullmatch(COURSE_KEY_PATTERN, value, flags=re.ASCII):
+    if len(value) > 255 or not re.fullmatch(COURSE_KEY_PATTERN, value):
         shown = value if len(value) <= 80 else value[:77] + "..."
         raise CommandError(f"--course must be a course key like course-v1:ORG+COURSE+RUN (got {shown!r})")
     return value
