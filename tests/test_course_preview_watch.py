@@ -155,3 +155,12 @@ def test_a_rebuilt_course_keeps_its_usage_ids_so_learners_keep_their_state(
     assert "<h2>1. Welcome back</h2>" in page
     assert after == before
     assert watcher.refresh() is False  # nothing changed since: no rebuild
+    # broken, then fixed: the problems page takes the course's place and gives it back, same ids
+    edit(source / "modules" / "01-welcome.yaml", "\nunits:\n", "\nunits: [\n")
+    assert watcher.refresh() is True and watcher.problems
+    page, _ids = usages()
+    assert "The course source has problems" in page and "<h2>1. Welcome back</h2>" not in page
+    edit(source / "modules" / "01-welcome.yaml", "\nunits: [\n", "\nunits:\n")
+    assert watcher.refresh() is True and watcher.problems == []
+    page, again = usages()
+    assert "The course source has problems" not in page and again == before

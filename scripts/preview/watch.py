@@ -66,12 +66,17 @@ def _restart_ids(description):
     learners' state in the preview (kept under those ids) carries over to the rebuilt course.
 
     The workbench numbers definitions per ``<scenario slug>.<block type>``; its id manager has no public
-    way to restart one scenario's numbers, so its counters are reset here (skipped if they change).
+    way to restart one scenario's numbers, so its counters are reset here (skipped if they change). As the
+    workbench does before it loads scenarios (``XBlockState.prep_for_scenario_loading``), the stored
+    children lists of the scenario are removed first: loading appends children to them.
     """
     from django.template.defaultfilters import slugify
+    from workbench.models import XBlockState
     from workbench.runtime import ID_MANAGER
 
-    prefix = f"{slugify(description)}."
+    slug = slugify(description)
+    XBlockState.objects.filter(scope="children", scenario=slug).delete()
+    prefix = f"{slug}."
     counters = getattr(ID_MANAGER, "_block_types_to_id_seq", None)
     usages = getattr(ID_MANAGER, "_def_ids_to_id_seq", None)
     for table in (counters, usages):
