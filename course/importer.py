@@ -222,6 +222,7 @@ class _Importer:
         if course_el.get("language") is not None or "language" in (base.course if self.same else {}):
             data["language"] = course_el.get("language") or settings.get("language", "en")
         start = _date(settings.get("start"))
+        # Studio's own default start when none is set (policy.json is then kept as Studio wrote it)
         data["start"] = start or datetime.date(2030, 1, 1)
         end = _date(settings.get("end"))
         if end:
