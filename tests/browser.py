@@ -37,7 +37,7 @@ def _free_port():
 class PreviewServer:
     """A running preview: ``url(path)``, ``var`` (its folder), ``tracking_log``."""
 
-    def __init__(self, build_dir=None):
+    def __init__(self, build_dir=None, extra_args=(), timeout=60):
         self.var = Path(tempfile.mkdtemp(prefix="facilitator-preview-var-"))
         self.port = _free_port()
         self.build_dir = Path(build_dir) if build_dir else None
@@ -50,14 +50,14 @@ class PreviewServer:
             env["FACILITATOR_BUILD"] = str(self.build_dir)
         self.log = open(self.var / "server.out", "w")  # noqa: SIM115
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "scripts.cli", "preview", "--port", str(self.port)],
+            [sys.executable, "-m", "scripts.cli", "preview", *extra_args, "--port", str(self.port)],
             cwd=REPO,
             env=env,
             stdin=subprocess.DEVNULL,
             stdout=self.log,
             stderr=subprocess.STDOUT,
         )
-        self._wait_ready()
+        self._wait_ready(timeout)
 
     @property
     def tracking_log(self):
@@ -77,7 +77,12 @@ class PreviewServer:
                         return
             except OSError:
                 time.sleep(0.3)
-        raise RuntimeError("preview did not answer within 60 s")
+        raise RuntimeError(f"preview did not answer within {timeout} s")
+
+    def get(self, path):
+        """The text of the page at ``path`` (over HTTP, as a browser would fetch it)."""
+        with urllib.request.urlopen(self.url(path), timeout=60) as response:
+            return response.read().decode("utf-8")
 
     def stop(self):
         self.process.terminate()

@@ -6,68 +6,28 @@ trainer starts it, over a copy of the course source.
 """
 
 import html
-import os
 import re
 import shutil
-import subprocess
-import sys
 import time
-import urllib.request
 
 import pytest
 
 from course.cli import DEFAULT_SOURCE
-from tests.browser import REPO, _free_port
+from tests.browser import PreviewServer
 
 PAGE = "/scenario/whole_course/"
 
 
-class WatchedPreview:
+class WatchedPreview(PreviewServer):
+    """``preview --watch`` over a copy of the course source, building into a folder of its own."""
+
     def __init__(self, tmp_path):
         self.source = tmp_path / "src"
         shutil.copytree(DEFAULT_SOURCE, self.source)
         self.build = tmp_path / "build"
-        self.var = tmp_path / "var"
-        self.var.mkdir()
-        self.port = _free_port()
-        env = {
-            **os.environ,
-            "FACILITATOR_VAR": str(self.var),
-            "FACILITATOR_BUILD": str(self.build),
-            "DJANGO_SETTINGS_MODULE": "scripts.preview.settings",
-        }
-        self.log = open(self.var / "server.out", "w")  # noqa: SIM115
-        command = [sys.executable, "-m", "scripts.cli", "preview", "--watch", "--source", str(self.source)]
-        self.process = subprocess.Popen(
-            [*command, "--port", str(self.port)],
-            cwd=REPO,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
+        super().__init__(
+            build_dir=self.build, extra_args=["--watch", "--source", str(self.source)], timeout=120
         )
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError((self.var / "server.out").read_text()[-2000:])
-            try:
-                self.get("/")
-                return
-            except OSError:
-                time.sleep(0.5)
-        raise RuntimeError("the preview did not answer within 120 s")
-
-    def get(self, path):
-        with urllib.request.urlopen(f"http://127.0.0.1:{self.port}{path}", timeout=60) as response:
-            return response.read().decode("utf-8")
-
-    def stop(self):
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-        self.log.close()
 
 
 @pytest.fixture
