@@ -1,6 +1,7 @@
 """The ground floor: the preview's users, tracking log, static files with ranges, the CLI."""
 
 import json
+from types import SimpleNamespace
 
 import pytest
 
@@ -21,14 +22,11 @@ def test_staff_names():
 def test_preview_user_service_reads_runtime_user():
     service = PreviewUserService()
 
-    class FakeRuntime:
-        user_id = "staff_ops"
-
-    service.runtime = FakeRuntime()
+    service.runtime = SimpleNamespace(user_id="staff_ops")  # the workbench sets its runtime here
     user = service.get_current_user()
     assert user.opt_attrs["edx-platform.user_is_staff"] is True
     assert user.opt_attrs["edx-platform.username"] == "staff_ops"
-    FakeRuntime.user_id = "ana"
+    service.runtime.user_id = "ana"
     assert service.get_current_user().opt_attrs["edx-platform.user_is_staff"] is False
 
 

@@ -1,5 +1,7 @@
 """The toolkit's OLX: parse, sanitise on parse, round trip, validation messages, Studio edits."""
 
+from types import SimpleNamespace
+
 import pytest
 from lxml import etree
 
@@ -275,21 +277,16 @@ def test_entities_are_not_expanded():
     assert "boom" not in repr(parsed.toolkit)
 
 
-class FakeData:
-    def __init__(self, **values):
-        self.__dict__.update(values)
-
-
 def test_studio_edit_validation_refuses_bad_content(harness):
     from xblock.validation import Validation
 
     block = harness.parse(GOOD)
     validation = Validation(block.scope_ids.usage_id)
-    block.validate_field_data(validation, FakeData(stage="planning", body="<step id='a'"))
+    block.validate_field_data(validation, SimpleNamespace(stage="planning", body="<step id='a'"))
     assert not validation
     assert "not well-formed XML" in validation.messages[0].text
     validation = Validation(block.scope_ids.usage_id)
-    block.validate_field_data(validation, FakeData(stage="nowhere", body=block.body))
+    block.validate_field_data(validation, SimpleNamespace(stage="nowhere", body=block.body))
     assert [m.text for m in validation.messages] == [
         '<stage_toolkit stage="nowhere">: unknown stage: use one of planning, emerging, sustaining'
     ]
