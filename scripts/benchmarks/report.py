@@ -40,6 +40,7 @@ from scripts.gen_tracking_log import COURSE_ID, generate
 
 AREA = "report"
 LEARNERS = 150  # all of them fit in the 250,000-line log too: only the density differs
+COURSE_ONLY_LEARNERS = 400
 OTHER_SHARE = 0.9
 ROTATED = 4
 REPO = Path(__file__).resolve().parents[2]
@@ -281,8 +282,8 @@ def run(quick=False):
         # The full scan (#8's target): a log of this course's events only, every line parsed, against pandas.
         from xblocks.facilitator_progress.report import scan
 
-        big = folder / "course-only.log"
-        generate(big, events=big_events, other_share=0.0, **shape)
+        big = folder / "course-only.log"  # the shape #8's target was set on: 400 learners, this course only
+        generate(big, learners=COURSE_ONLY_LEARNERS, seed=42, events=big_events, corrupt_rate=0.0)
 
         seconds = None
         for _ in range(repeat):
