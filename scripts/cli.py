@@ -90,22 +90,15 @@ def main(argv=None):
     command = _chosen_command(argv)
     try:
         parser = build_parser(command)
-    except ModuleNotFoundError as err:
-        message = missing_extra_message(command, err)
-        if message is None:
-            raise
-        print(f"error: {message}", file=sys.stderr)
-        return 1
-    args = parser.parse_args(argv)
-    if not getattr(args, "func", None):
-        parser.print_help()
-        return 2
-    try:
+        args = parser.parse_args(argv)
+        if not getattr(args, "func", None):
+            parser.print_help()
+            return 2
         return int(args.func(args) or 0)
     except CommandError as err:
         print(f"error: {err}", file=sys.stderr)
         return err.code
-    except ModuleNotFoundError as err:
+    except ModuleNotFoundError as err:  # a subcommand's tools, missing at import or when it runs
         message = missing_extra_message(command, err)
         if message is None:
             raise
