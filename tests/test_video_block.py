@@ -118,6 +118,7 @@ def test_chapter_and_completion_events_fire_once(harness, video, clock):
         "dropped_seconds": 0,
         "duration": 120.0,
         "segments": [[110.0, 120.0]],
+        "reason": "progress",
     }
     completions = [d["completion"] for n, d in events if n == "completion"]
     assert completions == sorted(completions) and completions[-1] == 1.0
@@ -155,6 +156,15 @@ BAD_BODIES = [
     (json.dumps({"watched": [[0, 1]] * 1001}).encode(), "at most 1000"),
     (b'{"watched": [], "pad": "' + b"x" * 70000 + b'"}', "too large"),
     (b"\xff\xfe", "not UTF-8"),
+    (b'{"watched": [[0, 10]], "reason": "rewind"}', '"reason" must be one of progress, play, pause'),
+    (b'{"watched": [], "reason": ["play"]}', "(got 'list')"),
+    (b'{"watched": [], "reason": 7}', "(got 'int')"),
+    (b'{"watched": [], "reason": "<script>alert(1)</script>"}', "must be one of"),
+    (b'{"watched": [[10, 20]], "position": 50, "reason": "seek"}', '"from" is missing'),
+    (b'{"watched": [], "position": 50, "reason": "seek", "from": "10"}', '"from" must be a number'),
+    (b'{"watched": [], "position": 50, "reason": "seek", "from": -3}', '"from" must not be negative'),
+    (b'{"watched": [], "position": 50, "reason": "seek", "from": NaN}', "NaN"),
+    (b'{"watched": [], "position": 50, "reason": "seek", "from": 900}', '"from" (900 s) is past the end'),
 ]
 
 
@@ -169,6 +179,50 @@ def test_bad_reports_are_refused_and_change_nothing(harness, video, clock, raw, 
     assert status == 400
     assert words in answer["error"]
     assert user_state(harness, "ana") == before and len(harness.published) == events
+
+
+def moments(harness, user):
+    return [
+        (d["reason"], d.get("from"), d["position"], d["added_seconds"])
+        for n, d in harness.events(user)
+        if n == "edx.chaptered_video.progress"
+    ]
+
+
+def test_play_pause_seek_and_leave_are_published_even_when_they_add_nothing(harness, video, clock):
+    harness.render(video, user="ana")
+    say = lambda body: harness.call_handler(video, REPORT, body, user="ana")  # noqa: E731
+    clock.tick(1)
+    assert say({"watched": [], "position": 0, "reason": "play"})[0] == 200
+    clock.tick(10)
+    assert say({"watched": [[0, 10]], "position": 10, "reason": "progress"})[0] == 200
+    assert say({"watched": [], "position": 10})[0] == 200  # nothing new, no reason: nothing published
+    clock.tick(5)
+    status, answer = say({"watched": [[10, 15]], "position": 60, "reason": "seek", "from": 15})
+    assert status == 200 and answer["position"] == 60.0 and answer["added"] == 5
+    assert say({"watched": [], "position": 60, "reason": "pause"})[0] == 200
+    clock.tick(1)
+    assert say({"watched": [[60, 61]], "position": 61, "reason": "leave"})[0] == 200
+    assert say({"watched": [], "position": 61, "reason": "progress"})[0] == 200  # nothing new: nothing sent
+    assert moments(harness, "ana") == [
+        ("play", None, 0.0, 0),
+        ("progress", None, 10.0, 10),
+        ("seek", 15.0, 60.0, 5),
+        ("pause", None, 60.0, 0),
+        ("leave", None, 61.0, 1),
+    ]
+    pause = [d for n, d in harness.events("ana") if n == "edx.chaptered_video.progress"][3]
+    assert pause["segments"] == [] and pause["coverage"] == pytest.approx(15 / 120, abs=1e-4)
+
+
+def test_a_seek_past_the_end_is_clamped_and_from_is_ignored_elsewhere(harness, video, clock):
+    harness.render(video, user="ana")
+    clock.tick(1)
+    body = {"watched": [], "position": 120.5, "reason": "seek", "from": 121}
+    assert harness.call_handler(video, REPORT, body, user="ana")[0] == 200
+    body = {"watched": [], "position": 30, "reason": "pause", "from": "not read"}
+    assert harness.call_handler(video, REPORT, body, user="ana")[0] == 200
+    assert moments(harness, "ana") == [("seek", 120.0, 120.0, 0), ("pause", None, 30.0, 0)]
 
 
 def test_report_needs_post(harness, video):

@@ -284,6 +284,9 @@ class ChapteredVideoBlock(VideoFields, TrackedModuleMixin, StudioEditableXBlockM
     def report_progress(self, data, suffix=""):
         """Merge what was played (``{"watched": [[start, end], ...], "position": s}``); answer progress.
 
+        ``"reason"`` says why the player reported (``coverage.REASONS``; a seek adds ``"from"``): a play,
+        pause, seek or page leave is published even when it adds no second, for the xAPI video profile.
+
         One field read and written (the packed ``learner_state``), the chapters assessed once, the answer
         written as JSON text from parts prepared per video (``coverage.Timeline``).
         """
@@ -303,28 +306,34 @@ class ChapteredVideoBlock(VideoFields, TrackedModuleMixin, StudioEditableXBlockM
         if added:
             state.watched_text = merged.to_text()
             found = timeline.assess(merged.bits, before.bits)
-            self._publish_changes(timeline, found, state, position, added, dropped, report.intervals)
+            self._publish_changes(timeline, found, state, position, added, dropped, report)
         else:
             found = timeline.assess(merged.bits)
+            if report.moment:  # a play, pause, seek or leave is news for xAPI even with no new second
+                self._publish_progress(found, position, added, dropped, timeline.duration, report)
         self.learner_state = state.to_text()
         return timeline.answer_json(found, position, added, dropped)
 
-    def _publish_changes(self, timeline, found, state, position, added, dropped, played=()):
+    def _publish_progress(self, found, position, added, dropped, duration, report):
+        data = {
+            "coverage": coverage.round_share(found.coverage),
+            "position": position,
+            "added_seconds": added,
+            "dropped_seconds": dropped,
+            "duration": round(duration, 3),
+            # what the player reported playing, in order (the xAPI video profile's played-segments)
+            "segments": [[round(start, 3), round(end, 3)] for start, end in report.intervals],
+            "reason": report.reason,
+        }
+        if report.seek_from is not None:
+            data["from"] = report.seek_from
+        self.publish_event("edx.chaptered_video.progress", data)
+
+    def _publish_changes(self, timeline, found, state, position, added, dropped, report):
         total = len(timeline.chapters)
         changes = found.changes
         duration = round(timeline.duration, 3)
-        self.publish_event(
-            "edx.chaptered_video.progress",
-            {
-                "coverage": coverage.round_share(found.coverage),
-                "position": position,
-                "added_seconds": added,
-                "dropped_seconds": dropped,
-                "duration": duration,
-                # what the player reported playing, in order (the xAPI video profile's played-segments)
-                "segments": [[round(start, 3), round(end, 3)] for start, end in played],
-            },
-        )
+        self._publish_progress(found, position, added, dropped, timeline.duration, report)
         for index in changes.reached:
             self.publish_event(
                 "edx.chaptered_video.chapter_reached",

@@ -31,11 +31,28 @@ class ReportError(ValueError):
     """A progress report that breaks the rules; the message says what and where."""
 
 
+# Why the player sent a report. The moments of the xAPI video profile (play, pause, seek, leaving the page)
+# are published even when they add no watched second; "progress" is the periodic report while playing.
+PROGRESS = "progress"
+MOMENTS = ("play", "pause", "seek", "leave")
+REASONS = (PROGRESS, *MOMENTS)
+
+
 class Report(NamedTuple):
-    """A checked report: intervals clamped to ``[0, duration]``; ``position`` None when not sent."""
+    """A checked report: intervals clamped to ``[0, duration]``; ``position`` None when not sent.
+
+    ``reason`` is one of ``REASONS`` ("progress" when the body says none: the mobile apps, older pages);
+    ``seek_from`` is where a seek left from (only for reason "seek").
+    """
 
     intervals: tuple
     position: float | None
+    reason: str = PROGRESS
+    seek_from: float | None = None
+
+    @property
+    def moment(self):
+        return self.reason != PROGRESS
 
 
 class ChapterState(NamedTuple):
@@ -63,13 +80,13 @@ class Progress:
         return bool(self.chapters) and all(c.complete for c in self.chapters)
 
 
-def _number(value, index=None, part=""):
+def _number(value, index=None, part="", name="position"):
     """``value`` as seconds: a finite, non-negative, bounded number (the message names ``watched[index]``)."""
     if type(value) is float or type(value) is int:  # the usual case, checked without building a message
         number = float(value)
         if 0 <= number <= MAX_DURATION * 10:
             return number
-    what = '"position"' if index is None else f"watched[{index}] {part}"
+    what = f'"{name}"' if index is None else f"watched[{index}] {part}"
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ReportError(f"{what} must be a number of seconds.")
     number = float(value)
@@ -83,9 +100,10 @@ def _number(value, index=None, part=""):
 
 
 def parse_report(data, duration):
-    """Check a report body ``{"watched": [[start, end], ...], "position": seconds}``.
+    """Check a report body ``{"watched": [[start, end], ...], "position": seconds, "reason": ...}``.
 
-    Values a little past the end are clamped to ``duration``; further past is refused.
+    Values a little past the end are clamped to ``duration``; further past is refused. A seek also says
+    ``"from"``: the position it left.
     """
     if not isinstance(data, dict):
         raise ReportError("The report must be a JSON object.")
@@ -108,13 +126,29 @@ def parse_report(data, duration):
         if end > limit:
             raise ReportError(f"watched[{i}] ends at {end:g} s, past the end of the video ({duration:g} s).")
         intervals.append((min(start, duration), min(end, duration)))
-    position = None
-    if data.get("position") is not None:
-        position = _number(data["position"])
-        if position > limit:
-            raise ReportError(f'"position" ({position:g} s) is past the end of the video ({duration:g} s).')
-        position = min(position, duration)
-    return Report(tuple(intervals), position)
+    position = _seconds_in(data, "position", duration, limit)
+    reason = data.get("reason")
+    if reason is None:
+        return Report(tuple(intervals), position)
+    if not isinstance(reason, str) or reason not in REASONS:
+        shown = reason[:40] if isinstance(reason, str) else type(reason).__name__
+        raise ReportError(f'"reason" must be one of {", ".join(REASONS)} (got {shown!r}).')
+    seek_from = None
+    if reason == "seek":
+        seek_from = _seconds_in(data, "from", duration, limit)
+        if seek_from is None:
+            raise ReportError('"from" is missing: a seek says the position it left, in seconds.')
+    return Report(tuple(intervals), position, reason, seek_from)
+
+
+def _seconds_in(data, name, duration, limit):
+    """``data[name]`` as seconds clamped to ``duration`` (None when not sent); far past the end is refused."""
+    if data.get(name) is None:
+        return None
+    seconds = _number(data[name], name=name)
+    if seconds > limit:
+        raise ReportError(f'"{name}" ({seconds:g} s) is past the end of the video ({duration:g} s).')
+    return min(seconds, duration)
 
 
 class WatchedSet:
