@@ -47,13 +47,18 @@ def events(lms, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def made(events):
-    """(event, statement) pairs for the custom events, in log order."""
+    """(event, statement) pairs for the custom events that make one, in log order.
+
+    Every custom event makes exactly one statement, but for the video's periodic report while playing (reason
+    "progress"), which makes none: the xAPI video profile reports progress on play, pause, seek and leave.
+    """
     pairs = []
     for event in events:
         if event["name"] in v.EVENT_TYPES:
             found = statements_of([event])
-            assert len(found) == 1, event["name"]
-            pairs.append((event, found[0]))
+            periodic = event["name"] == v.VIDEO_PROGRESS and event["data"]["reason"] == "progress"
+            assert len(found) == (0 if periodic else 1), event["name"]
+            pairs.extend((event, statement) for statement in found)
     return pairs
 
 
@@ -91,25 +96,74 @@ def test_statements_are_the_same_when_made_again(events, made):
     assert again == [s for _, s in made]
 
 
-def test_video_progress_is_progressed_with_played_segments_and_progress(made):
-    pairs = [(e, s) for e, s in of(made, v.VIDEO_PROGRESS) if e["username"] == "ana"]  # ana watched it all
-    event, statement = pairs[-1]
-    data = event["data"]
-    assert statement["verb"]["id"] == "http://adlnet.gov/expapi/verbs/progressed"
-    assert statement["object"]["id"] == f"{LMS_ROOT_URL}/xblock/{event['context']['module']['usage_key']}"
-    assert statement["object"]["definition"]["type"] == v.VIDEO
-    result = statement["result"]
-    assert ext(result, v.VIDEO_PROGRESS_PERCENT) == pytest.approx(data["coverage"] * 100)
-    assert ext(result, v.VIDEO_TIME) == data["position"]
-    segments = "[,]".join(f"{a:g}[.]{b:g}" for a, b in data["segments"])
-    assert ext(result, v.VIDEO_PLAYED_SEGMENTS) == segments and "[.]" in segments
-    assert ext(statement["context"], v.VIDEO_LENGTH) == 120.0
-    category = statement["context"]["contextActivities"]["category"]
-    assert category[0]["id"] == v.VIDEO_PROFILE
-    coverages = [
-        ext(s["result"], v.VIDEO_PROGRESS_PERCENT) for _, s in pairs if s["actor"] == statement["actor"]
+def test_the_players_moments_follow_the_xapi_video_profile(events, made):
+    """ana's play session (``PLAYER_SESSIONS``) as the profile's verbs, each with the time it happened."""
+    ana = [(e, s) for e, s in of(made, v.VIDEO_PROGRESS) if e["username"] == "ana"]
+    verbs = [s["verb"]["id"].rsplit("/", 1)[1] for _, s in ana]
+    assert verbs == ["played", "seeked", "paused", "seeked", "played", "paused", "terminated"]
+    periodic = [e for e in events if e["name"] == v.VIDEO_PROGRESS and e["data"]["reason"] == "progress"]
+    assert len(periodic) == 4 and not any(e is p for e, _ in made for p in periodic)
+    for event, statement in ana:
+        data, result = event["data"], statement["result"]
+        assert statement["object"]["id"] == f"{LMS_ROOT_URL}/xblock/{event['context']['module']['usage_key']}"
+        assert statement["object"]["definition"]["type"] == v.VIDEO
+        assert statement["context"]["contextActivities"]["category"][0]["id"] == v.VIDEO_PROFILE
+        assert ext(statement["context"], v.VIDEO_LENGTH) == 120.0
+        if data["reason"] == "seek":
+            assert (ext(result, v.VIDEO_TIME_FROM), ext(result, v.VIDEO_TIME_TO)) == (
+                data["from"],
+                data["position"],
+            )
+            assert v.VIDEO_TIME not in result["extensions"]
+        else:
+            assert ext(result, v.VIDEO_TIME) == data["position"]
+    seeks = [
+        (ext(s["result"], v.VIDEO_TIME_FROM), ext(s["result"], v.VIDEO_TIME_TO))
+        for e, s in ana
+        if e["data"]["reason"] == "seek"
     ]
-    assert coverages == sorted(coverages) and coverages[-1] == 100.0
+    assert seeks == [(40.0, 90.0), (120.0, 40.0)]
+    paused, last_pause, left = ana[2][1]["result"], ana[5][1]["result"], ana[6][1]["result"]
+    assert ext(paused, v.VIDEO_PROGRESS_PERCENT) == pytest.approx(100 * 70 / 120, abs=0.01)
+    assert v.VIDEO_PLAYED_SEGMENTS not in paused["extensions"]  # that pause closed no segment: none sent
+    assert ext(last_pause, v.VIDEO_PLAYED_SEGMENTS) == "70[.]90" and ext(last_pause, v.ADDED_SECONDS) == 20
+    assert (
+        ext(left, v.VIDEO_PROGRESS_PERCENT)
+        == 100.0
+        == ext(left, "https://w3id.org/xapi/cmi5/result/extensions/progress")
+    )
+    ben = [s for e, s in of(made, v.VIDEO_PROGRESS) if e["username"] == "ben"]
+    assert [s["verb"]["id"] for s in ben] == [v.PLAYED[0], v.TERMINATED[0]]
+    assert ext(ben[1]["result"], v.VIDEO_PLAYED_SEGMENTS) == "30[.]45"
+    assert ext(ben[1]["result"], v.VIDEO_PROGRESS_PERCENT) == pytest.approx(100 * 45 / 120, abs=0.01)
+
+
+@pytest.mark.parametrize(
+    "change, words",
+    [
+        ({"reason": "rewind"}, '"reason" must be one of progress, play, pause, seek, leave'),
+        ({"reason": ["play"]}, '"reason" must be one of'),
+        ({"reason": "seek"}, '"from" is missing'),
+        ({"reason": "seek", "from": "40"}, '"from" must be a number of at least 0'),
+        ({"reason": "seek", "from": -1}, '"from" must be a number of at least 0'),
+        ({"reason": "pause", "segments": [[5, 1]]}, '"segments" must be a list of [start, end] pairs'),
+    ],
+)
+def test_a_malformed_moment_is_skipped_with_a_warning(made, change, words, caplog):
+    event = copy.deepcopy(of(made, v.VIDEO_PROGRESS)[0][0])
+    event["data"].update(change)
+    with caplog.at_level(logging.WARNING, logger="xblocks.xapi.transformers"):
+        assert statements_of([event]) == []
+    warnings = [r.getMessage() for r in caplog.records if r.name == "xblocks.xapi.transformers"]
+    assert len(warnings) == 1 and f"skipped a {v.VIDEO_PROGRESS} event: {words}" in warnings[0], warnings
+
+
+def test_a_report_from_before_reasons_makes_no_statement_and_no_warning(made, caplog):
+    event = copy.deepcopy(of(made, v.VIDEO_PROGRESS)[0][0])
+    del event["data"]["reason"]
+    with caplog.at_level(logging.DEBUG, logger="xblocks.xapi.transformers"):
+        assert statements_of([event]) == []
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
 
 
 def test_video_completed_and_chapters_name_the_chapter(made):
@@ -375,7 +429,7 @@ def test_the_lms_event_pipeline_makes_statements_and_skips_malformed_events(lms,
             tracker.emit(v.VIDEO_PROGRESS, dict(event["data"]))
             tracker.emit(v.VIDEO_PROGRESS, bad)
     made_now = [json.loads(r.getMessage()) for r in caplog.records if r.name == "xapi_tracking"]
-    assert len(made_now) == 1 and made_now[0]["verb"]["id"] == v.PROGRESSED[0]
+    assert len(made_now) == 1 and made_now[0]["verb"]["id"] == v.PLAYED[0]
     assert made_now[0]["actor"]["account"]["name"] == lms.anonymous_id("ana")
     warnings = [r.getMessage() for r in caplog.records if r.name == "xblocks.xapi.transformers"]
     assert warnings == [

@@ -62,11 +62,34 @@ def require_tools():
 # --- a preview tracking log from the real blocks ----------------------------------------------------
 
 
+#: What the video's page reports as a learner plays (reason, intervals played, position, seek from), the way
+#: ``chaptered_video.js`` sends them: a report on play, pause, seek and leaving, periodic ones between.
+PLAYER_SESSIONS = {
+    "ana": [  # jumps ahead, goes back for the middle, watches the whole video, leaves
+        ("play", [], 0, None),
+        ("progress", [[0, 30]], 30, None),
+        ("seek", [[30, 40]], 90, 40),
+        ("progress", [[90, 120]], 120, None),
+        ("pause", [], 120, None),
+        ("seek", [], 40, 120),
+        ("play", [], 40, None),
+        ("progress", [[40, 70]], 70, None),
+        ("pause", [[70, 90]], 90, None),
+        ("leave", [], 90, None),
+    ],
+    "ben": [  # plays the first 45 seconds and closes the tab
+        ("play", [], 0, None),
+        ("progress", [[0, 30]], 30, None),
+        ("leave", [[30, 45]], 45, None),
+    ],
+}
+
+
 def write_preview_log(path):
     """Drive the demo page's blocks for three learners and staff; write their events as the preview does."""
     from scripts.preview.tracking import tracking_record, write_record
     from tests.runtime import Harness
-    from tests.test_progress_block import Clock, view, watch
+    from tests.test_progress_block import Clock, view
     from xblocks.chaptered_video import block as video_block
     from xblocks.facilitator_progress.scenarios import DEMO_PAGE
     from xblocks.stage_toolkit.scenarios import PLANNING_TOOLKIT
@@ -86,8 +109,13 @@ def write_preview_log(path):
             assert status == 200, (handler, body)
             return body
 
-        watch(harness, video, "ana", clock, 120)  # every chapter, then the whole video
-        watch(harness, video, "ben", clock, 45)
+        for user, steps in PLAYER_SESSIONS.items():
+            for reason, watched, position, seek_from in steps:
+                clock.advance(30)
+                body = {"watched": watched, "position": position, "reason": reason}
+                if seek_from is not None:
+                    body["from"] = seek_from
+                call(video, "report_progress", body, user)
         call(quiz, "submit", {"answers": {"lead": ["colleges"]}}, "ben")  # failed attempt
         call(quiz, "submit", {"answers": {"lead": ["industry"]}}, "ben")  # passed
         call(quiz, "submit", {"answers": {"lead": ["industry"]}}, "ana")

@@ -7,6 +7,7 @@ got 'x'``. The transformers skip such an event with a warning; nothing is raised
 
 import math
 
+from xblocks.chaptered_video.coverage import REASONS
 from xblocks.xapi import vocabulary as v
 
 
@@ -65,6 +66,10 @@ def _questions():
         )
 
     return check, 'an object of {question id: {"correct": true/false, ...}}'
+
+
+def _one_of(words):
+    return (lambda value: isinstance(value, str) and value in words), "one of " + ", ".join(words)
 
 
 def _attempts_left():
@@ -136,7 +141,12 @@ RULES = {
 
 #: Fields the video block added later: checked when present, never required (older logs lack them).
 OPTIONAL = {
-    v.VIDEO_PROGRESS: {"duration": _number(0), "segments": _segments()},
+    v.VIDEO_PROGRESS: {
+        "duration": _number(0),
+        "segments": _segments(),
+        "reason": _one_of(REASONS),
+        "from": SECONDS,
+    },
     v.VIDEO_COMPLETED: {"duration": _number(0), "position": SECONDS},
 }
 
@@ -164,6 +174,8 @@ def problem(event_type, data):
     for name, (check, description) in OPTIONAL.get(event_type, {}).items():
         if name in data and not check(data[name]):
             return f'"{name}" must be {description}, got {_shown(data[name])}'
+    if event_type == v.VIDEO_PROGRESS and data.get("reason") == "seek" and "from" not in data:
+        return '"from" is missing (a seek says the position it left)'
     return None
 
 

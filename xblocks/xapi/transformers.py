@@ -192,21 +192,39 @@ class VideoTransformer(FacilitatorTransformer):
 
 @XApiTransformersRegistry.register(v.VIDEO_PROGRESS)
 class VideoProgressTransformer(VideoTransformer):
-    """``progressed``: position, share watched (video profile and cmi5) and the segments played."""
+    """The player's moments as the xAPI video profile has them: ``played``, ``paused``, ``seeked``,
+    ``terminated`` (``vocabulary.VIDEO_MOMENT_VERBS``), each with the position; pause and leave also with the
+    share watched (video profile ``progress`` and cmi5 progress, in %) and the segments the report played.
 
-    verb_term = v.PROGRESSED
+    A periodic report while playing (reason "progress", or none in logs written before reports had one)
+    makes no statement: the profile has no verb for it, and the next pause or leave carries its progress.
+    """
+
+    def transform(self):
+        if self.problem() is None and self.data.get("reason") not in v.VIDEO_MOMENT_VERBS:
+            log.debug("xAPI: a periodic %s report makes no statement", self.event_name)
+            return None
+        return super().transform()
+
+    def choose_verb(self):
+        return v.VIDEO_MOMENT_VERBS[self.data["reason"]]
 
     def get_result(self):
         data = self.data
-        extensions = {
-            v.VIDEO_TIME: float(data["position"]),
-            v.VIDEO_PROGRESS_PERCENT: percent(data["coverage"]),
-            constants.XAPI_ACTIVITY_PROGRESS: percent(data["coverage"]),
-            v.ADDED_SECONDS: data["added_seconds"],
-            v.DROPPED_SECONDS: data["dropped_seconds"],
-        }
-        if data.get("segments"):
-            extensions[v.VIDEO_PLAYED_SEGMENTS] = played_segments(data["segments"])
+        reason = data["reason"]
+        position = float(data["position"])
+        if reason == "seek":
+            extensions = {v.VIDEO_TIME_FROM: float(data["from"]), v.VIDEO_TIME_TO: position}
+        else:
+            extensions = {v.VIDEO_TIME: position}
+        if reason in ("pause", "leave"):
+            extensions[v.VIDEO_PROGRESS_PERCENT] = percent(data["coverage"])
+            extensions[constants.XAPI_ACTIVITY_PROGRESS] = percent(data["coverage"])
+            if data.get("segments"):
+                extensions[v.VIDEO_PLAYED_SEGMENTS] = played_segments(data["segments"])
+        if data["added_seconds"] or data["dropped_seconds"]:
+            extensions[v.ADDED_SECONDS] = data["added_seconds"]
+            extensions[v.DROPPED_SECONDS] = data["dropped_seconds"]
         return Result(extensions=Extensions(extensions))
 
 

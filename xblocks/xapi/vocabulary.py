@@ -36,7 +36,10 @@ EVENT_TYPES = (
 )
 
 # Verbs: (IRI, display)
-PROGRESSED = ("http://adlnet.gov/expapi/verbs/progressed", "progressed")
+PLAYED = ("https://w3id.org/xapi/video/verbs/played", "played")
+PAUSED = ("https://w3id.org/xapi/video/verbs/paused", "paused")
+SEEKED = ("https://w3id.org/xapi/video/verbs/seeked", "seeked")
+TERMINATED = ("http://adlnet.gov/expapi/verbs/terminated", "terminated")
 COMPLETED = ("http://adlnet.gov/expapi/verbs/completed", "completed")
 EXPERIENCED = ("http://adlnet.gov/expapi/verbs/experienced", "experienced")
 ANSWERED = ("http://adlnet.gov/expapi/verbs/answered", "answered")
@@ -45,6 +48,16 @@ FAILED = ("http://adlnet.gov/expapi/verbs/failed", "failed")
 INTERACTED = ("http://adlnet.gov/expapi/verbs/interacted", "interacted")
 VIEWED = ("http://id.tincanapi.com/verb/viewed", "viewed")
 DOWNLOADED = ("http://id.tincanapi.com/verb/downloaded", "downloaded")
+
+#: The video report's reason (``edx.chaptered_video.progress`` ``reason``) -> the xAPI video profile's verb.
+#: "progress" (the periodic report while playing) has none: the profile reports progress on these moments,
+#: so the next pause, seek or leave carries it.
+VIDEO_MOMENT_VERBS = {
+    "play": PLAYED,
+    "pause": PAUSED,
+    "seek": SEEKED,
+    "leave": TERMINATED,
+}
 
 # Activity types
 VIDEO = "https://w3id.org/xapi/video/activity-type/video"
@@ -62,6 +75,8 @@ FILE = "http://activitystrea.ms/schema/1.0/file"
 
 # Extensions
 VIDEO_TIME = "https://w3id.org/xapi/video/extensions/time"
+VIDEO_TIME_FROM = "https://w3id.org/xapi/video/extensions/time-from"
+VIDEO_TIME_TO = "https://w3id.org/xapi/video/extensions/time-to"
 VIDEO_PROGRESS_PERCENT = "https://w3id.org/xapi/video/extensions/progress"
 VIDEO_PLAYED_SEGMENTS = "https://w3id.org/xapi/video/extensions/played-segments"
 VIDEO_LENGTH = "https://w3id.org/xapi/video/extensions/length"
