@@ -35,6 +35,16 @@ def workbench(db, settings, tmp_path):
     return settings
 
 
+@pytest.fixture(scope="module")
+def lms(django_db_setup, django_db_blocker):
+    """An LMS-shaped Django with event-routing-backends and this plugin app loaded (the xAPI tests)."""
+    from tests.xapi_support import lms_environment, require_tools
+
+    require_tools()
+    with lms_environment(django_db_blocker) as stand_in:
+        yield stand_in
+
+
 def read_tracking_log(path):
     """The JSON records of a tracking log file."""
     import json

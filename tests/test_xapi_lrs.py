@@ -13,7 +13,6 @@ import pytest
 
 from tests.xapi_support import (
     RalphLrs,
-    lms_environment,
     ralph_validate,
     read_log_events,
     require_tools,
@@ -33,13 +32,6 @@ def lrs():
         server.stop()
         assert server.process.poll() is not None
         assert not server.group_alive()  # nothing of its process group is left running
-
-
-@pytest.fixture(scope="module")
-def lms(django_db_setup, django_db_blocker):
-    require_tools()
-    with lms_environment(django_db_blocker) as stand_in:
-        yield stand_in
 
 
 @pytest.fixture(scope="module")

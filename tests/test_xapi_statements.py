@@ -22,20 +22,11 @@ from tests.xapi_support import (
     LMS_ROOT_URL,
     REFLECTION,
     REPO,
-    lms_environment,
     read_log_events,
-    require_tools,
     statements_of,
     write_preview_log,
 )
 from xblocks.xapi import vocabulary as v
-
-
-@pytest.fixture(scope="module")
-def lms(django_db_setup, django_db_blocker):
-    require_tools()
-    with lms_environment(django_db_blocker) as stand_in:
-        yield stand_in
 
 
 @pytest.fixture(scope="module")
