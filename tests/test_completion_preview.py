@@ -94,6 +94,13 @@ def test_passing_the_quiz_is_recorded_and_the_progress_page_reads_it(workbench, 
         "user_id": row.user_id,
     }
     assert line["time"].endswith("+00:00") and "T" in line["time"]
+    # the block's own lines name the same key as the LMS logs it (report and xAPI tie them by it)
+    submitted = [
+        r
+        for r in read_tracking_log(workbench.TRACKING_LOG)
+        if r["event_type"] == "edx.checkpoint_quiz.submitted"
+    ]
+    assert [r["context"]["module"]["usage_key"] for r in submitted] == [QUIZ_KEY]
 
 
 def test_staff_matrix_lists_a_learner_who_never_opened_the_progress_page(workbench, client):
@@ -212,6 +219,10 @@ def test_a_malformed_preview_course_id_falls_back_to_the_page(workbench, client,
     assert status == 200 and view["source"] == "runtime" and view["modules_complete"] == 1
     assert not BlockCompletion.objects.exists()
     assert "not recorded" in caplog.text
+    lines = read_tracking_log(workbench.TRACKING_LOG)
+    assert {r["context"]["module"]["usage_key"] for r in lines} == {
+        blocks["checkpoint_quiz"]
+    }  # the page's id
 
 
 def test_settings_guard_finds_every_library():

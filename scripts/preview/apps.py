@@ -33,7 +33,7 @@ class PreviewConfig(AppConfig):
                 event_type,
                 event_data,
                 username=str(rt.user_id),
-                usage_key=str(block.scope_ids.usage_id),
+                usage_key=completion.logged_usage_key(block),
                 course_id=settings.PREVIEW_COURSE_ID,
                 display_name=getattr(block, "display_name", "") or "",
             )

@@ -53,6 +53,21 @@ def block_key(block, course):
     return course.make_usage_key(block.scope_ids.block_type, ref_of(block))
 
 
+def logged_usage_key(block):
+    """The usage key a tracking-log line names, as the LMS logs it: ``block-v1:…+type@…+block@<ref>`` in the
+    preview's course (the key edx-completion stores too), so the log ties to completion records and
+    event-routing-backends can make statements of it. The workbench's own id where opaque keys are not
+    installed or ``PREVIEW_COURSE_ID`` is not a course key."""
+    try:
+        from opaque_keys import InvalidKeyError
+    except ImportError:
+        return str(block.scope_ids.usage_id)
+    try:
+        return str(block_key(block, course_key()))
+    except InvalidKeyError:
+        return str(block.scope_ids.usage_id)
+
+
 def tracking_enabled():
     """edx-completion's own test: the waffle switch ``completion.enable_completion_tracking``."""
     from completion.waffle import ENABLE_COMPLETION_TRACKING_SWITCH
