@@ -220,9 +220,8 @@ def test_a_malformed_preview_course_id_falls_back_to_the_page(workbench, client,
     assert not BlockCompletion.objects.exists()
     assert "not recorded" in caplog.text
     lines = read_tracking_log(workbench.TRACKING_LOG)
-    assert {r["context"]["module"]["usage_key"] for r in lines} == {
-        blocks["checkpoint_quiz"]
-    }  # the page's id
+    keys = {r["context"]["module"]["usage_key"] for r in lines}
+    assert keys == {blocks["checkpoint_quiz"], blocks["facilitator_progress"]}  # the page's own ids
 
 
 def test_settings_guard_finds_every_library():
