@@ -14,6 +14,11 @@ function ChapteredVideoInit(runtime, element, args) {
   var currentChapter = -1;
   var inFlight = false;
   var again = false;             // a report was asked for while one was in flight
+  var againReason = null;        // ...and the latest moment ("play", "pause", "seek") among those asks
+  var againFrom = null;          // ...and, for a seek, where it started
+  var seekFrom = null;           // where playback was when the learner's seek began (null: none under way)
+  var placing = false;           // the video is being put at a linked or resume second: not the learner's seek
+  var playedHere = false;        // the learner played the video during this visit
   var timer = null;
   var cues = [];
 
@@ -63,20 +68,32 @@ function ChapteredVideoInit(runtime, element, args) {
     segStart = keepPlaying ? end : null;
   }
   function position() { return Math.max(0, Math.min(video.currentTime || 0, duration)); }
-  function body(sent) {
-    return JSON.stringify({ watched: sent, position: position() });
+  // Each report says why it was sent: "play", "pause", "seek" (with "from", the second before the seek),
+  // "leave", or "progress" (the timer, a chapter crossed, what an earlier visit left).
+  function body(sent, reason, from) {
+    var data = { watched: sent, position: position(), reason: reason || "progress" };
+    if (data.reason === "seek") { data.from = Math.max(0, Math.min(from || 0, duration)); }
+    return JSON.stringify(data);
   }
 
   // --- reporting ----------------------------------------------------------------------------------
-  function report() {
-    if (inFlight) { again = true; return; }
+  function report(reason, from) {
+    reason = reason || "progress";
+    if (inFlight) {
+      // One follow-up report goes out when this one is answered. It carries the latest moment asked for
+      // meanwhile (and a seek's start), else "progress": a periodic report never hides a moment (of two
+      // moments in one wait, the later is kept).
+      again = true;
+      if (reason !== "progress") { againReason = reason; againFrom = from; }
+      return;
+    }
     var sent = pending.slice();
     inFlight = true;
     fetch(args.reportUrl, {
       method: "POST",
       credentials: "same-origin",
       headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
-      body: body(sent)
+      body: body(sent, reason, from)
     }).then(function (response) {
       return response.json().then(function (data) { return { ok: response.ok, status: response.status, data: data }; });
     }).then(function (result) {
@@ -98,7 +115,13 @@ function ChapteredVideoInit(runtime, element, args) {
   }
   function done() {
     inFlight = false;
-    if (again) { again = false; window.setTimeout(report, 0); }
+    if (again) {
+      var reason = againReason, from = againFrom;
+      again = false;
+      againReason = null;
+      againFrom = null;
+      window.setTimeout(function () { report(reason, from); }, 0);
+    }
   }
   function forget(sent) {
     var key = JSON.stringify(sent);
@@ -112,7 +135,8 @@ function ChapteredVideoInit(runtime, element, args) {
   }
   function reportOnLeave() {
     if (!video.paused) { closeSegment(position(), true); }
-    var data = body(pending.slice());
+    // "leave" ends a viewing: only after the learner played here (an unplayed page view is no viewing).
+    var data = body(pending.slice(), playedHere ? "leave" : "progress");
     var sentByFetch = false;
     try {
       fetch(args.reportUrl, {
@@ -318,6 +342,7 @@ function ChapteredVideoInit(runtime, element, args) {
     if (linked === null && handedOff !== null) { linked = handedOff; handedOff = null; }
     if (linked === null && messaged !== null) { linked = messaged; messaged = null; }
     if (linked === null) { return false; }
+    placing = true;
     video.currentTime = linked;
     lastTime = linked;
     var resumeBox = q(".cv-resume");
@@ -326,6 +351,7 @@ function ChapteredVideoInit(runtime, element, args) {
   }
   function metadataLoaded() {
     if (!openLinked() && args.position >= 5 && args.position < duration - 5 && video.currentTime < 1) {
+      placing = true;
       video.currentTime = args.position;
       lastTime = args.position;
     }
@@ -358,15 +384,17 @@ function ChapteredVideoInit(runtime, element, args) {
   video.addEventListener("play", function () {
     segStart = video.currentTime;
     lastTime = segStart;
+    playedHere = true;
     q(".cv-play").textContent = S.pause;
     var resume = q(".cv-resume");
     if (resume) { resume.hidden = true; }
     if (!timer) {
       timer = window.setInterval(function () {
         if (!video.paused) { closeSegment(position(), true); }
-        if (pending.length || !video.paused) { report(); }
+        if (pending.length || !video.paused) { report("progress"); }
       }, (args.reportEvery || 10) * 1000);
     }
+    report("play");
   });
   video.addEventListener("timeupdate", function () {
     var t = video.currentTime;
@@ -375,25 +403,30 @@ function ChapteredVideoInit(runtime, element, args) {
       if (jump < 0 || jump > 2 * (video.playbackRate || 1) + 1) { closeSegment(lastTime, false); segStart = t; }
     }
     lastTime = t;
-    if (highlight() && !video.paused) { closeSegment(t, true); report(); }
+    if (highlight() && !video.paused) { closeSegment(t, true); report("progress"); }
     followTranscript();
   });
   video.addEventListener("seeking", function () {
     if (segStart !== null) { closeSegment(lastTime, false); }
+    // Seeks in quick succession (say, holding an arrow key) end in one "seeked": the first one's start counts.
+    if (!placing && seekFrom === null) { seekFrom = lastTime; }
   });
   video.addEventListener("seeked", function () {
+    var from = seekFrom;
+    seekFrom = null;
+    placing = false;
     lastTime = video.currentTime;
     if (!video.paused) { segStart = lastTime; }
     highlight();
     followTranscript();
-    report();
+    if (from === null) { report("progress"); } else { report("seek", from); }
   });
   function stopped() {
     closeSegment(position(), false);
     q(".cv-play").textContent = S.play;
-    report();
   }
-  video.addEventListener("pause", stopped);
+  video.addEventListener("pause", function () { stopped(); report("pause"); });
+  // At the end the browser pauses first (the "pause" report carries the last segment), then fires "ended".
   video.addEventListener("ended", stopped);
   window.addEventListener("pagehide", reportOnLeave);
 
@@ -439,6 +472,6 @@ function ChapteredVideoInit(runtime, element, args) {
 
   show(args.progress);
   highlight();
-  if (pending.length) { report(); }  // what an earlier visit could not deliver
+  if (pending.length) { report("progress"); }  // what an earlier visit could not deliver
   return {};
 }
