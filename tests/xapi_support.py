@@ -40,7 +40,7 @@ RALPH = Path(sys.executable).with_name("ralph")
 LMS_ROOT_URL = "http://lms.facilitator.test"
 COURSE_ID = "course-v1:NGSP+Facilitator+xapi"
 COURSE_NAME = "Facilitating Next Generation Sector Partnerships"
-LEARNERS = ("ana", "ben", "cy", "staff_1")
+LEARNERS = ("ana", "ben", "cy", "staff_1", "xapi_viewer")  # xapi_viewer: the live preview's learner
 #: A reflection's text: it must never reach a statement (only its length does).
 REFLECTION = "Advanced manufacturing <b>because</b> our 40 plants share a welder shortage"
 
@@ -327,7 +327,8 @@ def lms_environment(django_db_blocker):
         from django.utils import timezone
         from edx_django_utils.cache import TieredCache
 
-        stand_in = EdxPlatformStandIn({COURSE_ID: COURSE_NAME})
+        # this module's course, and the live preview's (its own tracking log becomes statements too)
+        stand_in = EdxPlatformStandIn({COURSE_ID: COURSE_NAME, settings.PREVIEW_COURSE_ID: COURSE_NAME})
         users = get_user_model()
         with django_db_blocker.unblock():
             _create_tables("event_routing_backends")
