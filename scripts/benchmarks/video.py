@@ -45,7 +45,9 @@ def _report_call(harness, duration=7200):
     block = harness.block(harness.parse(_olx(12, duration)), USER)
     runtime = block.runtime
     bodies = [
-        json.dumps({"watched": [[t, t + 10]], "position": t + 10}).encode() for t in range(0, duration, 10)
+        # the body the player sends every ten seconds while playing (reason "progress")
+        json.dumps({"watched": [[t, t + 10]], "position": t + 10, "reason": "progress"}).encode()
+        for t in range(0, duration, 10)
     ]
     turn = [0]
 

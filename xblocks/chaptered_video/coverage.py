@@ -126,29 +126,27 @@ def parse_report(data, duration):
         if end > limit:
             raise ReportError(f"watched[{i}] ends at {end:g} s, past the end of the video ({duration:g} s).")
         intervals.append((min(start, duration), min(end, duration)))
-    position = _seconds_in(data, "position", duration, limit)
+    position = None
+    if data.get("position") is not None:
+        position = _number(data["position"])
+        if position > limit:
+            raise ReportError(f'"position" ({position:g} s) is past the end of the video ({duration:g} s).')
+        position = min(position, duration)
     reason = data.get("reason")
-    if reason is None:
+    if reason is None or reason == PROGRESS:  # the periodic report: the usual case, no further checks
         return Report(tuple(intervals), position)
     if not isinstance(reason, str) or reason not in REASONS:
         shown = reason[:40] if isinstance(reason, str) else type(reason).__name__
         raise ReportError(f'"reason" must be one of {", ".join(REASONS)} (got {shown!r}).')
     seek_from = None
     if reason == "seek":
-        seek_from = _seconds_in(data, "from", duration, limit)
-        if seek_from is None:
+        if data.get("from") is None:
             raise ReportError('"from" is missing: a seek says the position it left, in seconds.')
+        seek_from = _number(data["from"], name="from")
+        if seek_from > limit:
+            raise ReportError(f'"from" ({seek_from:g} s) is past the end of the video ({duration:g} s).')
+        seek_from = min(seek_from, duration)
     return Report(tuple(intervals), position, reason, seek_from)
-
-
-def _seconds_in(data, name, duration, limit):
-    """``data[name]`` as seconds clamped to ``duration`` (None when not sent); far past the end is refused."""
-    if data.get(name) is None:
-        return None
-    seconds = _number(data[name], name=name)
-    if seconds > limit:
-        raise ReportError(f'"{name}" ({seconds:g} s) is past the end of the video ({duration:g} s).')
-    return min(seconds, duration)
 
 
 class WatchedSet:
