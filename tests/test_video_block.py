@@ -119,6 +119,7 @@ def test_chapter_and_completion_events_fire_once(harness, video, clock):
         "duration": 120.0,
         "segments": [[110.0, 120.0]],
         "reason": "progress",
+        "chapter": 3,
     }
     completions = [d["completion"] for n, d in events if n == "completion"]
     assert completions == sorted(completions) and completions[-1] == 1.0
@@ -183,7 +184,7 @@ def test_bad_reports_are_refused_and_change_nothing(harness, video, clock, raw, 
 
 def moments(harness, user):
     return [
-        (d["reason"], d.get("from"), d["position"], d["added_seconds"])
+        (d["reason"], d.get("from"), d["position"], d["added_seconds"], d["chapter"])
         for n, d in harness.events(user)
         if n == "edx.chaptered_video.progress"
     ]
@@ -204,12 +205,12 @@ def test_play_pause_seek_and_leave_are_published_even_when_they_add_nothing(harn
     clock.tick(1)
     assert say({"watched": [[60, 61]], "position": 61, "reason": "leave"})[0] == 200
     assert say({"watched": [], "position": 61, "reason": "progress"})[0] == 200  # nothing new: nothing sent
-    assert moments(harness, "ana") == [
-        ("play", None, 0.0, 0),
-        ("progress", None, 10.0, 10),
-        ("seek", 15.0, 60.0, 5),
-        ("pause", None, 60.0, 0),
-        ("leave", None, 61.0, 1),
+    assert moments(harness, "ana") == [  # the demo's chapters start at 0, 30, 60 and 90 s
+        ("play", None, 0.0, 0, 0),
+        ("progress", None, 10.0, 10, 0),
+        ("seek", 15.0, 60.0, 5, 2),
+        ("pause", None, 60.0, 0, 2),
+        ("leave", None, 61.0, 1, 2),
     ]
     pause = [d for n, d in harness.events("ana") if n == "edx.chaptered_video.progress"][3]
     assert pause["segments"] == [] and pause["coverage"] == pytest.approx(15 / 120, abs=1e-4)
@@ -222,7 +223,7 @@ def test_a_seek_past_the_end_is_clamped_and_from_is_ignored_elsewhere(harness, v
     assert harness.call_handler(video, REPORT, body, user="ana")[0] == 200
     body = {"watched": [], "position": 30, "reason": "pause", "from": "not read"}
     assert harness.call_handler(video, REPORT, body, user="ana")[0] == 200
-    assert moments(harness, "ana") == [("seek", 120.0, 120.0, 0), ("pause", None, 30.0, 0)]
+    assert moments(harness, "ana") == [("seek", 120.0, 120.0, 0, 3), ("pause", None, 30.0, 0, 1)]
 
 
 def test_report_needs_post(harness, video):

@@ -327,3 +327,17 @@ def test_learner_state_parts_are_checked_one_by_one():
     state = LearnerState.from_text("1;1700000000.0;-5;7.5;" + WatchedSet(60).merge([(0, 10)])[0].to_text())
     assert state.last_report_at == 1_700_000_000.0 and state.position == 0.0
     assert state.completion_published == 1.0 and state.watched(60).seconds == 10
+
+
+@pytest.mark.parametrize(
+    "seconds, index",
+    [(0, 0), (29.9, 0), (30, 1), (59.99, 1), (60, 2), (119, 3), (120, 3)],
+)
+def test_chapter_at_names_the_chapter_playing(seconds, index):
+    assert coverage.Timeline(120, CHAPTERS, 0.9).chapter_at(seconds) == index
+
+
+def test_chapter_at_before_the_first_chapter_and_without_chapters_is_none():
+    late = coverage.Timeline(120, [Chapter(10, "Starts late"), Chapter(60, "Later")], 0.9)
+    assert late.chapter_at(5) is None and late.chapter_at(10) == 0
+    assert coverage.Timeline(120, [], 0.9).chapter_at(50) is None

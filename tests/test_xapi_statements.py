@@ -92,6 +92,10 @@ def test_the_players_moments_follow_the_xapi_video_profile(events, made):
     ana = [(e, s) for e, s in of(made, v.VIDEO_PROGRESS) if e["username"] == "ana"]
     verbs = [s["verb"]["id"].rsplit("/", 1)[1] for _, s in ana]
     assert verbs == ["played", "seeked", "paused", "seeked", "played", "paused", "terminated"]
+    video_iri = f"{LMS_ROOT_URL}/xblock/{ana[0][0]['context']['module']['usage_key']}"
+    others = [s["context"]["contextActivities"]["other"] for _, s in ana]  # the chapter at the position
+    assert [o[0]["id"] for o in others] == [f"{video_iri}/chapter/{n}" for n in (0, 3, 3, 1, 1, 3, 3)]
+    assert all(len(o) == 1 and o[0]["definition"]["type"] == v.CHAPTER for o in others)
     periodic = [e for e in events if e["name"] == v.VIDEO_PROGRESS and e["data"]["reason"] == "progress"]
     assert len(periodic) == 4 and not any(e is p for e, _ in made for p in periodic)
     for event, statement in ana:
@@ -138,6 +142,8 @@ def test_the_players_moments_follow_the_xapi_video_profile(events, made):
         ({"reason": "seek", "from": "40"}, '"from" must be a number of at least 0'),
         ({"reason": "seek", "from": -1}, '"from" must be a number of at least 0'),
         ({"reason": "pause", "segments": [[5, 1]]}, '"segments" must be a list of [start, end] pairs'),
+        ({"chapter": -1}, '"chapter" must be a whole number of at least 0'),
+        ({"chapter": "<b>2</b>"}, '"chapter" must be a whole number of at least 0'),
     ],
 )
 def test_a_malformed_moment_is_skipped_with_a_warning(made, change, words, caplog):

@@ -310,21 +310,24 @@ class ChapteredVideoBlock(VideoFields, TrackedModuleMixin, StudioEditableXBlockM
         else:
             found = timeline.assess(merged.bits)
             if report.moment:  # a play, pause, seek or leave is news for xAPI even with no new second
-                self._publish_progress(found, position, added, dropped, timeline.duration, report)
+                self._publish_progress(timeline, found, position, added, dropped, report)
         self.learner_state = state.to_text()
         return timeline.answer_json(found, position, added, dropped)
 
-    def _publish_progress(self, found, position, added, dropped, duration, report):
+    def _publish_progress(self, timeline, found, position, added, dropped, report):
         data = {
             "coverage": coverage.round_share(found.coverage),
             "position": position,
             "added_seconds": added,
             "dropped_seconds": dropped,
-            "duration": round(duration, 3),
+            "duration": round(timeline.duration, 3),
             # what the player reported playing, in order (the xAPI video profile's played-segments)
             "segments": [[round(start, 3), round(end, 3)] for start, end in report.intervals],
             "reason": report.reason,
         }
+        chapter = timeline.chapter_at(position)
+        if chapter is not None:
+            data["chapter"] = chapter  # the chapter at the position: the statements' context
         if report.seek_from is not None:
             data["from"] = report.seek_from
         self.publish_event("edx.chaptered_video.progress", data)
@@ -333,7 +336,7 @@ class ChapteredVideoBlock(VideoFields, TrackedModuleMixin, StudioEditableXBlockM
         total = len(timeline.chapters)
         changes = found.changes
         duration = round(timeline.duration, 3)
-        self._publish_progress(found, position, added, dropped, timeline.duration, report)
+        self._publish_progress(timeline, found, position, added, dropped, report)
         for index in changes.reached:
             self.publish_event(
                 "edx.chaptered_video.chapter_reached",

@@ -401,6 +401,13 @@ class Timeline:
             (i, width, needed, _chapter_json(i, 0, width, needed), _chapter_json(i, width, width, needed))
             for i, (_mask, width, needed) in enumerate(self.rules)
         )
+        self._start_seconds = tuple(chapter.start for chapter in self.chapters)
+
+    def chapter_at(self, seconds):
+        """The index of the chapter playing at ``seconds`` (the last one starting at or before it), or None
+        before the first chapter starts."""
+        index = bisect.bisect_right(self._start_seconds, seconds) - 1
+        return index if index >= 0 else None
 
     def assess(self, bits, before=None):
         """The Assessment of bitmap ``bits``; with ``before`` (the bits before a report), what changed.

@@ -146,6 +146,7 @@ OPTIONAL = {
         "segments": _segments(),
         "reason": _one_of(REASONS),
         "from": SECONDS,
+        "chapter": INDEX,
     },
     v.VIDEO_COMPLETED: {"duration": _number(0), "position": SECONDS},
 }

@@ -193,8 +193,9 @@ class VideoTransformer(FacilitatorTransformer):
 @XApiTransformersRegistry.register(v.VIDEO_PROGRESS)
 class VideoProgressTransformer(VideoTransformer):
     """The player's moments as the xAPI video profile has them: ``played``, ``paused``, ``seeked``,
-    ``terminated`` (``vocabulary.VIDEO_MOMENT_VERBS``), each with the position; pause and leave also with the
-    share watched (video profile ``progress`` and cmi5 progress, in %) and the segments the report played.
+    ``terminated`` (``vocabulary.VIDEO_MOMENT_VERBS``), each with the position and the chapter playing there
+    as context; pause and leave also with the share watched (video profile ``progress`` and cmi5 progress,
+    in %) and the segments the report played.
 
     A periodic report while playing (reason "progress", or none in logs written before reports had one)
     makes no statement: the profile has no verb for it, and the next pause or leave carries its progress.
@@ -208,6 +209,15 @@ class VideoProgressTransformer(VideoTransformer):
 
     def choose_verb(self):
         return v.VIDEO_MOMENT_VERBS[self.data["reason"]]
+
+    def get_context_activities(self):
+        """The video profile's category, the course as parent, and the chapter at the position as
+        ``other`` (it is part of the object, not its parent; its statements give its title)."""
+        activities = super().get_context_activities()
+        if "chapter" in self.data:
+            chapter = self.part_activity("chapter", self.data["chapter"], v.CHAPTER)
+            activities.other = ActivityList([chapter])
+        return activities
 
     def get_result(self):
         data = self.data
