@@ -183,6 +183,17 @@ def test_rotated_logs_read_as_the_whole_log(instance, rotated, tmp_path):
     assert found.course_id == COURSE_ID and _state(found) == _state(scan([path]))
 
 
+def test_meanwhile_runs_once_while_workers_read_and_never_with_one_job(rotated):
+    paths, _ = rotated
+    calls = []
+    for jobs in (1, 2):
+        tally = scan(
+            paths, course_id=COURSE_ID, skip_unnamed=True, jobs=jobs, meanwhile=lambda: calls.append(jobs)
+        )
+        assert tally.files == [str(p) for p in paths]
+    assert calls == [2]
+
+
 def _learner_events(rng, minutes):
     """One learner's events of every kind in a random order of time (duplicates and unticks included)."""
     records = []

@@ -322,12 +322,14 @@ class ProgressBar:
             self.stream.flush()
 
 
-def scan(paths, course_id=None, stream=None, jobs=1, skip_unnamed=False):
+def scan(paths, course_id=None, stream=None, jobs=1, skip_unnamed=False, meanwhile=None):
     """Read every log in ``paths`` and return the Tally (the same whatever ``jobs``).
 
     ``course_id``: the course to report on (default: the course of the first block event in the logs).
     ``jobs``: how many processes read the files (one file per task). ``skip_unnamed``: with ``course_id``,
     count the lines that do not contain the course id without parsing them (``report --course``).
+    ``meanwhile``: a callable this process runs once while worker processes read (with ``jobs`` > 1), e.g.
+    loading what writes the outputs; with one job it is not called.
     """
     paths = [str(path) for path in paths]
     for path in paths:  # every file checked before reading any
@@ -343,7 +345,7 @@ def scan(paths, course_id=None, stream=None, jobs=1, skip_unnamed=False):
     sizes = [os.path.getsize(path) for path in paths]
     bar = ProgressBar(sum(sizes), stream)
     done = 0
-    for index, part in enumerate(_partials(paths, course, marks, jobs, bar)):
+    for index, part in enumerate(_partials(paths, course, marks, jobs, bar, meanwhile)):
         if any(
             mid in tally.modules and tally.modules[mid].kind != module.kind
             for mid, module in part.modules.items()
@@ -361,7 +363,7 @@ def scan(paths, course_id=None, stream=None, jobs=1, skip_unnamed=False):
     return tally
 
 
-def _partials(paths, course, marks, jobs, bar):
+def _partials(paths, course, marks, jobs, bar, meanwhile=None):
     """Each file's partial tally, in the order of ``paths``: in this process, or in ``jobs`` processes
     (the largest files first, so that a big file does not start last; merged in order all the same)."""
     jobs = max(1, min(int(jobs or 1), len(paths)))
@@ -380,7 +382,10 @@ def _partials(paths, course, marks, jobs, bar):
     finished = {}
     following = 0
     with context.Pool(jobs) as pool:
-        for index, part in pool.imap_unordered(_scan_task, tasks, chunksize=1):
+        results = pool.imap_unordered(_scan_task, tasks, chunksize=1)
+        if meanwhile is not None:  # the workers are forked and reading: this process is otherwise idle
+            meanwhile()
+        for index, part in results:
             finished[index] = part
             while following in finished:
                 yield finished.pop(following)

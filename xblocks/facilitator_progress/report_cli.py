@@ -81,7 +81,12 @@ def run(args):
 
     from xblocks.common.errors import CommandError
     from xblocks.facilitator_progress.report import LogError, scan
-    from xblocks.facilitator_progress.report_output import OutputError, prepare_folder, write_report
+    from xblocks.facilitator_progress.report_output import (
+        OutputError,
+        prepare_folder,
+        summary_template,
+        write_report,
+    )
 
     start = time.perf_counter()
     course = course_from(args.course)
@@ -94,6 +99,7 @@ def run(args):
             stream=None if not args.quiet else _Silent(),
             jobs=jobs,
             skip_unnamed=course is not None,
+            meanwhile=summary_template,
         )
         fig, written = write_report(tally, args.out)
     except (LogError, OutputError) as err:

@@ -14,7 +14,6 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from xblocks.common.rendering import environment
 from xblocks.facilitator_progress.charts import dropoff_svg, funnel_svg
 from xblocks.facilitator_progress.report import QUIZ, SKIP_REASONS, TOOLKIT, VIDEO
 
@@ -304,9 +303,17 @@ def write_report(tally, out_dir):
     return fig, written
 
 
+def summary_template():
+    """The compiled ``summary.html`` (Jinja2, autoescaped; loaded on first use and cached, so ``report
+    --jobs N`` can load it while the worker processes read)."""
+    from xblocks.common.rendering import environment
+
+    return environment("xblocks.facilitator_progress").get_template("summary.html")
+
+
 def render_summary(fig, drawn, tally):
-    """The self-contained HTML page (Jinja2, autoescaped)."""
-    template = environment("xblocks.facilitator_progress").get_template("summary.html")
+    """The self-contained HTML page."""
+    template = summary_template()
     # Nothing of the run itself (clock, duration, number of jobs): the same logs give the same page.
     return template.render(
         _=lambda text: text,
