@@ -188,7 +188,11 @@ def test_meanwhile_runs_once_while_workers_read_and_never_with_one_job(rotated):
     calls = []
     for jobs in (1, 2):
         tally = scan(
-            paths, course_id=COURSE_ID, skip_unnamed=True, jobs=jobs, meanwhile=lambda: calls.append(jobs)
+            paths,
+            course_id=COURSE_ID,
+            skip_unnamed=True,
+            jobs=jobs,
+            meanwhile=lambda jobs=jobs: calls.append(jobs),
         )
         assert tally.files == [str(p) for p in paths]
     assert calls == [2]
