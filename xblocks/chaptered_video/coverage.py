@@ -128,10 +128,7 @@ def parse_report(data, duration):
         intervals.append((min(start, duration), min(end, duration)))
     position = None
     if data.get("position") is not None:
-        position = _number(data["position"])
-        if position > limit:
-            raise ReportError(f'"position" ({position:g} s) is past the end of the video ({duration:g} s).')
-        position = min(position, duration)
+        position = _clamped(data["position"], "position", duration, limit)
     reason = data.get("reason")
     if reason is None or reason == PROGRESS:  # the periodic report: the usual case, no further checks
         return Report(tuple(intervals), position)
@@ -142,11 +139,16 @@ def parse_report(data, duration):
     if reason == "seek":
         if data.get("from") is None:
             raise ReportError('"from" is missing: a seek says the position it left, in seconds.')
-        seek_from = _number(data["from"], name="from")
-        if seek_from > limit:
-            raise ReportError(f'"from" ({seek_from:g} s) is past the end of the video ({duration:g} s).')
-        seek_from = min(seek_from, duration)
+        seek_from = _clamped(data["from"], "from", duration, limit)
     return Report(tuple(intervals), position, reason, seek_from)
+
+
+def _clamped(value, name, duration, limit):
+    """``value`` (the body's ``name``) as seconds clamped to ``duration``; past ``limit`` is refused."""
+    seconds = _number(value, name=name)
+    if seconds > limit:
+        raise ReportError(f'"{name}" ({seconds:g} s) is past the end of the video ({duration:g} s).')
+    return min(seconds, duration)
 
 
 class WatchedSet:

@@ -151,6 +151,11 @@ OPTIONAL = {
     v.VIDEO_COMPLETED: {"duration": _number(0), "position": SECONDS},
 }
 
+#: event type -> ((field, value, then required field, why), ...): a field required when another has a value.
+REQUIRED_WHEN = {
+    v.VIDEO_PROGRESS: (("reason", "seek", "from", "a seek says the position it left"),),
+}
+
 
 def _shown(value):
     text = repr(value)
@@ -175,8 +180,9 @@ def problem(event_type, data):
     for name, (check, description) in OPTIONAL.get(event_type, {}).items():
         if name in data and not check(data[name]):
             return f'"{name}" must be {description}, got {_shown(data[name])}'
-    if event_type == v.VIDEO_PROGRESS and data.get("reason") == "seek" and "from" not in data:
-        return '"from" is missing (a seek says the position it left)'
+    for name, value, required, why in REQUIRED_WHEN.get(event_type, ()):
+        if data.get(name) == value and required not in data:
+            return f'"{required}" is missing ({why})'
     return None
 
 

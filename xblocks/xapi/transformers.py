@@ -96,7 +96,14 @@ class FacilitatorTransformer(XApiTransformer):
         if found is not None:
             log.warning("xAPI: skipped a %s event: %s", self.event_name or "(unnamed)", found)
             return None
+        if not self.makes_statement():
+            log.debug("xAPI: a %s event that makes no statement", self.event_name)
+            return None
         return super().transform()
+
+    def makes_statement(self):
+        """Whether this (well-formed) event becomes a statement; every event does unless a type says not."""
+        return True
 
     # --- statement parts --------------------------------------------------------------------------
 
@@ -201,11 +208,8 @@ class VideoProgressTransformer(VideoTransformer):
     makes no statement: the profile has no verb for it, and the next pause or leave carries its progress.
     """
 
-    def transform(self):
-        if self.problem() is None and self.data.get("reason") not in v.VIDEO_MOMENT_VERBS:
-            log.debug("xAPI: a periodic %s report makes no statement", self.event_name)
-            return None
-        return super().transform()
+    def makes_statement(self):
+        return self.data.get("reason") in v.VIDEO_MOMENT_VERBS
 
     def choose_verb(self):
         return v.VIDEO_MOMENT_VERBS[self.data["reason"]]
